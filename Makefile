@@ -1,0 +1,65 @@
+# Back Relief: `make run` to use it, `make test` to check it. See README.md.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.DEFAULT_GOAL := help
+.PHONY: help run serve migrate seed superuser test test-fast e2e lint format browser clean
+
+help:  ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.runtime: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@ $(VENV)/.runtime
+
+migrate: $(VENV)/.runtime  ## Apply database migrations
+	$(MANAGE) migrate --no-input
+
+seed: migrate  ## Create the protocol from its fixture if it is missing (never overwrites edits)
+	$(MANAGE) seed_protocol
+
+run: seed  ## Set everything up and serve on http://127.0.0.1:8000
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(MANAGE) runserver $(HOST):$(PORT)
+
+superuser: migrate  ## Create an admin account for /admin/
+	$(MANAGE) createsuperuser
+
+browser:  ## Make sure Debian's chromium is there for the browser tests
+	@if command -v chromium >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "Installing Debian's chromium for the browser tests…"; \
+		(apt-get install -y -qq chromium >/dev/null 2>&1 || \
+		 (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)); \
+	else \
+		echo "Note: no chromium found; browser tests will be skipped. Install it with: sudo apt-get install chromium"; \
+	fi
+
+test: $(VENV)/.dev browser  ## Run the whole suite, browser tests included
+	$(BIN)/pytest
+
+test-fast: $(VENV)/.dev  ## Run the suite without the browser tests
+	$(BIN)/pytest -m "not e2e"
+
+lint: $(VENV)/.dev  ## ruff, formatting, Django's checks, missing migrations
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(MANAGE) check --fail-level WARNING
+	$(MANAGE) makemigrations --check --dry-run
+
+format: $(VENV)/.dev  ## Fix what ruff can fix
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean:  ## Remove the virtual environment, collected static files and caches
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

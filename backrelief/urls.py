@@ -1,0 +1,10 @@
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "Back Relief administration"
+admin.site.site_title = "Back Relief admin"
+
+urlpatterns = [
+    path("", include("protocols.urls")),
+    path("admin/", admin.site.urls),
+]

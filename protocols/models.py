@@ -1,0 +1,247 @@
+"""What to do: a protocol is circuits of exercises, each circuit done for rounds.
+
+Coaches edit all of this in Django admin. History (the `sessions` app) points
+at circuits and exercises with PROTECT and keeps copies of what was done, so
+an exercise that anyone has done can be retired (``is_active``) but never
+deleted out from under a user's record.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+
+# Time to get into position, read the screen and tap Done, added to every
+# step when estimating how long a session takes.
+SETUP_SECONDS_PER_STEP = 10
+
+
+class ProtocolQuerySet(models.QuerySet):
+    def with_exercises(self) -> ProtocolQuerySet:
+        """Prefetch circuits and their active exercises, in order (two queries)."""
+        return self.prefetch_related(
+            models.Prefetch("circuits", queryset=Circuit.objects.order_by("number")),
+            models.Prefetch(
+                "circuits__exercises",
+                queryset=Exercise.objects.filter(is_active=True).order_by("position"),
+                to_attr="active_exercises",
+            ),
+        )
+
+
+class ProtocolManager(models.Manager.from_queryset(ProtocolQuerySet)):
+    def get_by_natural_key(self, slug: str) -> Protocol:
+        return self.get(slug=slug)
+
+
+class Protocol(models.Model):
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=120, unique=True)
+    summary = models.TextField(help_text="Shown on the landing and protocol pages.")
+
+    objects = ProtocolManager()
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("protocols:protocol", args=[self.slug])
+
+    def natural_key(self) -> tuple[str]:
+        return (self.slug,)
+
+    def steps(self) -> list[Step]:
+        """The whole session, step by step. Use on a `with_exercises()` protocol."""
+        return build_steps(self.circuits.all())
+
+
+class CircuitManager(models.Manager):
+    def get_by_natural_key(self, protocol_slug: str, number: int) -> Circuit:
+        return self.get(protocol__slug=protocol_slug, number=number)
+
+
+class Circuit(models.Model):
+    # Deleting a protocol takes its circuits with it; history rows PROTECT
+    # circuits, so a protocol anyone has trained with cannot be deleted.
+    protocol = models.ForeignKey(Protocol, on_delete=models.CASCADE, related_name="circuits")
+    number = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1)], help_text="Circuits are done in this order: 1, 2, 3…"
+    )
+    focus = models.CharField(max_length=200, blank=True, help_text="What this circuit works on.")
+    rounds = models.PositiveSmallIntegerField(
+        default=3, validators=[MinValueValidator(1), MaxValueValidator(10)]
+    )
+    rest_between_rounds_seconds = models.PositiveSmallIntegerField(
+        "rest between rounds (seconds)", default=30, validators=[MaxValueValidator(600)]
+    )
+    rest_after_seconds = models.PositiveSmallIntegerField(
+        "rest before the next circuit (seconds)", default=60, validators=[MaxValueValidator(600)]
+    )
+
+    objects = CircuitManager()
+
+    class Meta:
+        ordering = ["protocol", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["protocol", "number"], name="protocols_circuit_unique_number"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Circuit {self.number}"
+
+    def natural_key(self) -> tuple:
+        return (*self.protocol.natural_key(), self.number)
+
+    natural_key.dependencies = ["protocols.protocol"]
+
+
+class PerSide(models.TextChoices):
+    """How the reps of one round are repeated: the multiplier is in `sides`."""
+
+    EACH_SIDE = "each_side", "each side"
+    EACH_LEG = "each_leg", "each leg"
+    EACH_WAY_EACH_LEG = "each_way_each_leg", "each way on each leg"
+
+    @property
+    def sides(self) -> int:
+        # "Each way on each leg": both directions, then both again on the other leg.
+        return 4 if self is PerSide.EACH_WAY_EACH_LEG else 2
+
+
+class ExerciseManager(models.Manager):
+    def get_by_natural_key(self, slug: str) -> Exercise:
+        return self.get(slug=slug)
+
+
+class Exercise(models.Model):
+    # Deleting a circuit takes its exercises; history PROTECTs exercises it
+    # points to, so only exercises nobody has done can go.
+    circuit = models.ForeignKey(Circuit, on_delete=models.CASCADE, related_name="exercises")
+    position = models.PositiveSmallIntegerField(help_text="Order within the circuit: 1, 2, 3…")
+    label = models.CharField(max_length=4, help_text="As the protocol numbers it, e.g. 1a.")
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=120, unique=True)
+    reps = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(100)], help_text="Reps per round."
+    )
+    per_side = models.CharField(max_length=20, choices=PerSide, default=PerSide.EACH_SIDE)
+    cue = models.CharField(max_length=300, help_text="The one thing to keep in mind.")
+    how_to = models.TextField(help_text="One short step per line.")
+    common_mistake = models.TextField()
+    when_to_stop = models.TextField()
+    seconds_per_rep = models.PositiveSmallIntegerField(
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+        help_text="Only used to estimate how long a session takes.",
+    )
+    rest_after_seconds = models.PositiveSmallIntegerField(
+        "rest after (seconds)",
+        default=0,
+        validators=[MaxValueValidator(600)],
+        help_text="Rest before the next exercise of the same round; 0 moves straight on.",
+    )
+    is_active = models.BooleanField(
+        "active",
+        default=True,
+        help_text="Untick to retire an exercise: it leaves new sessions, history keeps it.",
+    )
+
+    objects = ExerciseManager()
+
+    class Meta:
+        ordering = ["circuit", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["circuit", "position"], name="protocols_exercise_unique_position"
+            ),
+            models.UniqueConstraint(
+                fields=["circuit", "label"], name="protocols_exercise_unique_label"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label} {self.name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("protocols:exercise", args=[self.slug])
+
+    def natural_key(self) -> tuple[str]:
+        return (self.slug,)
+
+    @property
+    def prescription(self) -> str:
+        """The reps of one round in plain words: "5 reps each side"."""
+        return f"{self.reps} reps {self.get_per_side_display()}"
+
+    @property
+    def how_to_steps(self) -> list[str]:
+        return [line.strip() for line in self.how_to.splitlines() if line.strip()]
+
+    @property
+    def seconds_per_round(self) -> int:
+        return self.reps * PerSide(self.per_side).sides * self.seconds_per_rep
+
+
+@dataclass(frozen=True)
+class Step:
+    """One screen of a guided session: an exercise in a given round of a circuit."""
+
+    number: int
+    circuit: Circuit
+    round_number: int
+    exercise: Exercise
+    ends_round: bool
+    rest_after_seconds: int
+
+
+def build_steps(circuits: Iterable[Circuit]) -> list[Step]:
+    """Lay out a session: each circuit's exercises in order, for each of its rounds.
+
+    Rests fall after an exercise with its own rest, between the rounds of a
+    circuit, and between circuits; never after the last step. Circuits without
+    active exercises are left out. Expects circuits from `with_exercises()`.
+    """
+    circuits = [c for c in circuits if _active_exercises(c)]
+    steps: list[Step] = []
+    for circuit_index, circuit in enumerate(circuits):
+        exercises = _active_exercises(circuit)
+        last_circuit = circuit_index == len(circuits) - 1
+        for round_number in range(1, circuit.rounds + 1):
+            last_round = round_number == circuit.rounds
+            for exercise_index, exercise in enumerate(exercises):
+                ends_round = exercise_index == len(exercises) - 1
+                if not ends_round:
+                    rest = exercise.rest_after_seconds
+                elif not last_round:
+                    rest = circuit.rest_between_rounds_seconds
+                elif not last_circuit:
+                    rest = circuit.rest_after_seconds
+                else:
+                    rest = 0
+                steps.append(
+                    Step(len(steps) + 1, circuit, round_number, exercise, ends_round, rest)
+                )
+    return steps
+
+
+def estimate_seconds(steps: Iterable[Step]) -> int:
+    """How long a session takes: the reps at each exercise's pace, rests, and setup."""
+    return sum(
+        step.exercise.seconds_per_round + step.rest_after_seconds + SETUP_SECONDS_PER_STEP
+        for step in steps
+    )
+
+
+def _active_exercises(circuit: Circuit) -> list[Exercise]:
+    if hasattr(circuit, "active_exercises"):
+        return circuit.active_exercises
+    return list(circuit.exercises.filter(is_active=True).order_by("position"))

@@ -1,0 +1,58 @@
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from .models import Exercise, Protocol, estimate_seconds
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    protocol = Protocol.objects.with_exercises().first()
+    return render(request, "protocols/home.html", _protocol_context(protocol))
+
+
+def protocol_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    protocol = get_object_or_404(Protocol.objects.with_exercises(), slug=slug)
+    return render(request, "protocols/protocol_detail.html", _protocol_context(protocol))
+
+
+def exercise_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    exercise = get_object_or_404(Exercise.objects.select_related("circuit__protocol"), slug=slug)
+    neighbours = list(
+        Exercise.objects.filter(circuit__protocol=exercise.circuit.protocol_id, is_active=True)
+        .order_by("circuit__number", "position")
+        .only("slug", "label", "name")
+    )
+    previous_exercise = next_exercise = None
+    if exercise in neighbours:
+        index = neighbours.index(exercise)
+        previous_exercise = neighbours[index - 1] if index > 0 else None
+        next_exercise = neighbours[index + 1] if index + 1 < len(neighbours) else None
+    return render(
+        request,
+        "protocols/exercise_detail.html",
+        {
+            "exercise": exercise,
+            "protocol": exercise.circuit.protocol,
+            "previous_exercise": previous_exercise,
+            "next_exercise": next_exercise,
+        },
+    )
+
+
+def disclaimer(request: HttpRequest) -> HttpResponse:
+    return render(request, "protocols/disclaimer.html")
+
+
+def _protocol_context(protocol: Protocol | None) -> dict:
+    if protocol is None:
+        return {"protocol": None}
+    steps = protocol.steps()
+    circuits = [c for c in protocol.circuits.all() if c.active_exercises]
+    return {
+        "protocol": protocol,
+        "circuits": circuits,
+        "exercise_count": sum(len(c.active_exercises) for c in circuits),
+        "step_count": len(steps),
+        "round_count": sum(c.rounds for c in circuits),
+        # Round to five minutes: it is an estimate, and reads as one.
+        "estimated_minutes": max(5, round(estimate_seconds(steps) / 300) * 5),
+    }

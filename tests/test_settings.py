@@ -1,0 +1,119 @@
+"""Settings come from the environment, strictly."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+from backrelief.settings import env_bool, env_int, env_list
+
+PROJECT = Path(__file__).resolve().parent.parent
+
+
+def load_settings(**env) -> subprocess.CompletedProcess:
+    """Import the settings in a fresh interpreter with the given environment."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
+    return subprocess.run(
+        [sys.executable, "-c", "import backrelief.settings as s; print(s.DEBUG)"],
+        cwd=PROJECT,
+        env=clean | env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize("value", ["maybe", "ture", "2"])
+def test_a_bad_boolean_fails_loudly(monkeypatch, value):
+    monkeypatch.setenv("SOME_FLAG", value)
+    with pytest.raises(ImproperlyConfigured, match="SOME_FLAG"):
+        env_bool("SOME_FLAG", False)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("1", True), ("TRUE", True), ("yes", True), ("off", False), ("0", False), ("", False)],
+)
+def test_booleans_read_as_words(monkeypatch, value, expected):
+    monkeypatch.setenv("SOME_FLAG", value)
+    assert env_bool("SOME_FLAG", False) is expected
+
+
+def test_whole_numbers_and_lists(monkeypatch):
+    monkeypatch.setenv("SOME_NUMBER", "12")
+    monkeypatch.setenv("SOME_LIST", " a.example, b.example ,,")
+    assert env_int("SOME_NUMBER", 0) == 12
+    assert env_list("SOME_LIST", []) == ["a.example", "b.example"]
+    monkeypatch.setenv("SOME_NUMBER", "twelve")
+    with pytest.raises(ImproperlyConfigured, match="SOME_NUMBER"):
+        env_int("SOME_NUMBER", 0)
+
+
+def test_a_bad_debug_value_stops_the_app():
+    result = load_settings(DJANGO_DEBUG="maybe")
+    assert result.returncode != 0
+    assert "DJANGO_DEBUG='maybe' is not a boolean" in result.stderr
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = load_settings(DJANGO_DEBUG="false")
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY must be set" in result.stderr
+    result = load_settings(DJANGO_DEBUG="false", DJANGO_SECRET_KEY="development-only-not-secret")
+    assert result.returncode != 0
+
+
+def test_production_starts_with_a_secret_key():
+    result = load_settings(DJANGO_DEBUG="false", DJANGO_SECRET_KEY="x" * 50)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False"
+
+
+def database_settings(**env) -> dict:
+    code = "import json, backrelief.settings as s; print(json.dumps(s.DATABASES['default']))"
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=PROJECT,
+        env=clean | env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(result.stdout)
+
+
+def test_sqlite_is_the_default_with_wal_and_immediate_transactions():
+    database = database_settings()
+    assert database["ENGINE"] == "django.db.backends.sqlite3"
+    assert database["NAME"].endswith("db.sqlite3")
+    assert "journal_mode=WAL" in database["OPTIONS"]["init_command"]
+    assert database["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
+    assert database["OPTIONS"]["timeout"] == 20
+
+
+def test_database_url_switches_to_postgresql():
+    database = database_settings(DATABASE_URL="postgres://app:pw@db.internal:5432/backrelief")
+    assert database["ENGINE"] == "django.db.backends.postgresql"
+    assert (database["HOST"], database["NAME"], database["USER"]) == (
+        "db.internal",
+        "backrelief",
+        "app",
+    )
+    assert "transaction_mode" not in database.get("OPTIONS", {})
+
+
+def test_the_referral_defaults_to_clinicalathlete():
+    assert "clinicalathlete.com" in settings.REFERRAL_URL
+
+
+def test_the_settings_check_deploy_looks_at_exist():
+    for name in ("SECRET_KEY", "ALLOWED_HOSTS", "CSRF_TRUSTED_ORIGINS", "STATIC_ROOT"):
+        assert hasattr(settings, name)
+    assert "django.middleware.security.SecurityMiddleware" in settings.MIDDLEWARE
+    assert settings.AUTH_USER_MODEL == "accounts.User"
