@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help run serve migrate seed superuser test test-fast e2e lint format browser clean
+.PHONY: help run migrate seed superuser test test-fast screenshots lint format browser clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -50,6 +50,9 @@ test: $(VENV)/.dev browser  ## Run the whole suite, browser tests included
 
 test-fast: $(VENV)/.dev  ## Run the suite without the browser tests
 	$(BIN)/pytest -m "not e2e"
+
+screenshots: $(VENV)/.dev browser  ## Refresh docs/screenshots from the browser tests
+	SCREENSHOTS_DIR=docs/screenshots $(BIN)/pytest -q tests/test_e2e_session.py -k whole_session
 
 lint: $(VENV)/.dev  ## ruff, formatting, Django's checks, missing migrations
 	$(BIN)/ruff check .

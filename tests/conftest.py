@@ -28,6 +28,21 @@ CHROMIUM_ARGS = [
 PASSWORD = "correct horse battery staple"
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    """On SQLite, test in a file rather than in memory.
+
+    Then requests on several threads share one database the way production
+    does (WAL, immediate transactions), and the concurrency tests mean something.
+    """
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        folder = tmp_path_factory.mktemp("database")
+        database.setdefault("TEST", {})["NAME"] = str(folder / "test.sqlite3")
+
+
 @pytest.fixture(autouse=True)
 def _fast_and_plain(settings):
     """Fast hashing, and static files served from the source tree, as in development.
@@ -104,6 +119,9 @@ def page(browser, live_server) -> Iterator:
         is_mobile=True,
         has_touch=True,
         base_url=live_server.url,
+        # No transitions: axe then audits the colours a person settles on,
+        # not a button caught halfway through its hover fade.
+        reduced_motion="reduce",
     )
     context.set_default_timeout(10_000)
     page = context.new_page()
@@ -111,11 +129,16 @@ def page(browser, live_server) -> Iterator:
     context.close()
 
 
-def axe_violations(page) -> list[dict]:
-    """Run axe-core on the current page and return its violations."""
+def axe_violations(page) -> list[str]:
+    """Run axe-core on the current page: one line per violation and element."""
     from axe_playwright_python.sync_playwright import Axe
 
-    return Axe().run(page).response["violations"]
+    violations = Axe().run(page).response["violations"]
+    return [
+        f"{violation['id']}: {node['target']} {node.get('failureSummary', '')}"
+        for violation in violations
+        for node in violation["nodes"]
+    ]
 
 
 def assert_no_horizontal_scroll(page) -> None:
@@ -123,3 +146,54 @@ def assert_no_horizontal_scroll(page) -> None:
         "document.documentElement.scrollWidth - document.documentElement.clientWidth"
     )
     assert overflow <= 0, f"the page scrolls sideways by {overflow}px on a phone"
+
+
+# --- Guided sessions -----------------------------------------------------------
+
+
+def step_fields(session) -> dict:
+    """What the current step's Done button posts."""
+    step = session.current_step
+    return {
+        "step": step.number,
+        "circuit": step.circuit_id,
+        "round": step.round_number,
+        "exercise": step.exercise_id,
+    }
+
+
+def tap_through(client, session, steps: int | None = None) -> None:
+    """Tap Done (and skip each rest) for `steps` steps, or to the end."""
+    from django.urls import reverse
+
+    remaining = session.total_steps - session.steps_done if steps is None else steps
+    for _ in range(remaining):
+        session.refresh_from_db()
+        if session.resting:
+            client.post(
+                reverse("training_sessions:end_rest", args=[session.pk]),
+                {"after_step": session.steps_done},
+            )
+            session.refresh_from_db()
+        client.post(
+            reverse("training_sessions:complete_step", args=[session.pk]), step_fields(session)
+        )
+    session.refresh_from_db()
+
+
+@pytest.fixture
+def alice_session(alice, protocol):
+    from sessions.models import TrainingSession
+
+    return TrainingSession.start(alice, Protocol.objects.with_exercises().get(), pain_before=4)
+
+
+def sign_in(page, live_server, user) -> None:
+    """Give the browser tab a signed-in session cookie for `user`."""
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])

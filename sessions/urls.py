@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import views
+
+app_name = "training_sessions"
+
+urlpatterns = [
+    path("", views.start, name="start"),
+    path("<int:session_id>/", views.session_screen, name="session"),
+    path("<int:session_id>/step/", views.complete_step, name="complete_step"),
+    path("<int:session_id>/rest/", views.end_rest, name="end_rest"),
+    path("<int:session_id>/end/", views.end_early, name="end"),
+    path("<int:session_id>/finish/", views.finish, name="finish"),
+    path("<int:session_id>/summary/", views.summary, name="summary"),
+]

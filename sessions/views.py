@@ -1,0 +1,136 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from protocols.models import Exercise, Protocol
+
+from .forms import ReflectionForm, RestForm, StartForm, StepForm
+from .models import TrainingSession
+
+
+def _get_session_for_user(request: HttpRequest, session_id: int) -> TrainingSession:
+    """The signed-in user's session; anyone else's is a 404."""
+    return get_object_or_404(TrainingSession.objects.for_user(request.user), pk=session_id)
+
+
+@login_required
+def start(request: HttpRequest) -> HttpResponse:
+    in_progress = TrainingSession.objects.for_user(request.user).in_progress().first()
+    if request.method == "POST":
+        if in_progress:
+            return redirect(in_progress)
+        form = StartForm(request.POST)
+        protocol = Protocol.objects.with_exercises().first()
+        if protocol is None:
+            messages.error(request, "There is no protocol to follow yet.")
+            return redirect("protocols:home")
+        if form.is_valid():
+            session = TrainingSession.start(
+                request.user, protocol, form.cleaned_data["pain_before"]
+            )
+            return redirect(session)
+    else:
+        form = StartForm()
+    return render(request, "sessions/start.html", {"form": form, "in_progress": in_progress})
+
+
+@login_required
+def session_screen(request: HttpRequest, session_id: int) -> HttpResponse:
+    """Whatever comes now in a session: a step, a rest, or its summary."""
+    session = _get_session_for_user(request, session_id)
+    if not session.is_in_progress:
+        return redirect("training_sessions:summary", session.pk)
+    if session.resting:
+        return render(
+            request,
+            "sessions/rest.html",
+            {"session": session, "done": session.last_step, "up_next": session.current_step},
+        )
+    step = session.current_step
+    exercise = (
+        Exercise.objects.filter(pk=step.exercise_id)
+        .only("cue", "how_to", "common_mistake", "when_to_stop", "slug")
+        .first()
+    )
+    return render(
+        request,
+        "sessions/step.html",
+        {
+            "session": session,
+            "step": step,
+            "exercise": exercise,
+            "up_next_text": session.up_next(step),
+        },
+    )
+
+
+@require_POST
+@login_required
+def complete_step(request: HttpRequest, session_id: int) -> HttpResponse:
+    session = _get_session_for_user(request, session_id)
+    form = StepForm(request.POST)
+    step = session.current_step
+    accepted = (
+        session.is_in_progress
+        and not session.resting
+        and form.is_valid()
+        and form.names(step)
+        and session.complete_step(step.number)
+    )
+    if accepted and not session.is_in_progress:
+        return redirect("training_sessions:finish", session.pk)
+    # Whatever comes now; a repeated, stale or tampered tap has changed nothing.
+    return redirect(session)
+
+
+@require_POST
+@login_required
+def end_rest(request: HttpRequest, session_id: int) -> HttpResponse:
+    session = _get_session_for_user(request, session_id)
+    form = RestForm(request.POST)
+    if form.is_valid():
+        session.end_rest(form.cleaned_data["after_step"])
+    return redirect(session)
+
+
+@login_required
+def end_early(request: HttpRequest, session_id: int) -> HttpResponse:
+    session = _get_session_for_user(request, session_id)
+    if not session.is_in_progress:
+        return redirect("training_sessions:summary", session.pk)
+    if request.method == "POST":
+        session.end_early()
+        messages.info(request, "Session ended. Every round you finished is saved.")
+        return redirect("training_sessions:finish", session.pk)
+    return render(request, "sessions/end.html", {"session": session})
+
+
+@login_required
+def finish(request: HttpRequest, session_id: int) -> HttpResponse:
+    session = _get_session_for_user(request, session_id)
+    if session.is_in_progress:
+        return redirect(session)
+    if request.method == "POST":
+        form = ReflectionForm(request.POST)
+        if form.is_valid():
+            session.pain_after = form.cleaned_data["pain_after"]
+            session.notes = form.cleaned_data["notes"]
+            session.save(update_fields=["pain_after", "notes"])
+            return redirect("training_sessions:summary", session.pk)
+    else:
+        form = ReflectionForm(initial={"pain_after": session.pain_after, "notes": session.notes})
+    return render(request, "sessions/finish.html", {"session": session, "form": form})
+
+
+@login_required
+def summary(request: HttpRequest, session_id: int) -> HttpResponse:
+    session = _get_session_for_user(request, session_id)
+    if session.is_in_progress:
+        return redirect(session)
+    return render(
+        request,
+        "sessions/summary.html",
+        {"session": session, "rounds_done": session.rounds.count()},
+    )

@@ -1,0 +1,187 @@
+"""A whole guided session on a phone, in Debian's chromium, as a person taps through it."""
+
+import os
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from protocols.models import Circuit
+from sessions.models import CompletedRound, TrainingSession
+from tests.conftest import assert_no_horizontal_scroll, axe_violations, sign_in
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+# `make screenshots` sets this to docs/screenshots to refresh the README's pictures.
+SCREENSHOTS = os.environ.get("SCREENSHOTS_DIR")
+
+
+def save_screenshot(page, name: str) -> None:
+    if SCREENSHOTS:
+        Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=Path(SCREENSHOTS) / name, full_page=True)
+
+
+def accept_leave_prompts(page) -> list[str]:
+    """Say yes to "leave this page?"; return the kinds of dialog seen."""
+    seen: list[str] = []
+
+    def accept(dialog):
+        seen.append(dialog.type)
+        dialog.accept()
+
+    page.on("dialog", accept)
+    return seen
+
+
+def start_session(page, pain: str | None = "3") -> None:
+    page.goto("/session/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Start a session")
+    if pain is not None:
+        page.get_by_text(pain, exact=True).click()
+    page.get_by_role("button", name="Start").click()
+
+
+def do_step(page, number: int, rest_button: str = "Skip rest") -> None:
+    """Wait for step `number` (skipping the rest before it, if any), then tap Done."""
+    step_screen = page.get_by_text(f"Step {number} of 21", exact=True)
+    rest_screen = page.get_by_role("heading", level=1, name="Rest")
+    expect(step_screen.or_(rest_screen)).to_be_visible()
+    if rest_screen.is_visible():
+        page.get_by_role("button", name=rest_button).click()
+    expect(step_screen).to_be_visible()
+    page.get_by_role("button", name="Done").click()
+
+
+def test_a_whole_session_with_a_double_tap_a_reload_and_the_back_button(
+    page, live_server, alice, protocol
+):
+    prompts = accept_leave_prompts(page)
+    sign_in(page, live_server, alice)
+    start_session(page, pain="4")
+
+    expect(page.get_by_text("Circuit 1 · Round 1 of 3")).to_be_visible()
+    expect(page.get_by_text("Step 1 of 21")).to_be_visible()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Side Lying Thoracic Sweep")
+    expect(page.get_by_text("5 reps each side", exact=True)).to_be_visible()
+    assert_no_horizontal_scroll(page)
+    assert axe_violations(page) == []
+    save_screenshot(page, "step.png")
+
+    # The how-to is there, folded away until asked for.
+    how_to = page.get_by_text("Lie on one side with your hips and knees bent")
+    expect(how_to).to_be_hidden()
+    page.get_by_text("How to do it").click()
+    expect(how_to).to_be_visible()
+
+    page.get_by_role("button", name="Done").click()  # step 1
+    expect(page.get_by_text("Step 2 of 21")).to_be_visible()
+
+    page.get_by_role("button", name="Done").dblclick()  # step 2, twice
+    expect(page.get_by_role("heading", level=1, name="Rest")).to_be_visible()
+    expect(page.get_by_text("Round 1 of 3 done")).to_be_visible()
+    assert int(page.locator("[data-countdown]").inner_text()) > 20
+    page.get_by_role("button", name="15 seconds more").click()
+    assert int(page.locator("[data-countdown]").inner_text()) > 35
+    assert_no_horizontal_scroll(page)
+    assert axe_violations(page) == []
+    page.mouse.move(0, 0)
+    save_screenshot(page, "rest.png")
+    page.get_by_role("button", name="Skip rest").click()
+    expect(page.get_by_text("Step 3 of 21")).to_be_visible()
+
+    page.reload()  # asks "leave this page?" first; the step is still step 3
+    expect(page.get_by_text("Step 3 of 21")).to_be_visible()
+    assert "beforeunload" in prompts
+
+    page.get_by_role("button", name="Done").click()  # step 3
+    expect(page.get_by_text("Step 4 of 21")).to_be_visible()
+    page.go_back()  # the old step 3 screen, from history
+    page.get_by_role("button", name="Done").click()  # a stale Done: changes nothing
+    expect(page.get_by_text("Step 4 of 21")).to_be_visible()
+
+    for number in range(5, 22):
+        do_step(page, number)
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Well done: session complete")
+    page.get_by_text("8", exact=True).click()
+    page.get_by_label("How did it feel?").fill("Tight on the left side today.")
+    page.get_by_role("button", name="Save and see the summary").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Session summary")
+    expect(page.get_by_text("9 of 9")).to_be_visible()
+    expect(page.get_by_text("4 → 8")).to_be_visible()
+    expect(page.get_by_role("heading", name="Your back hurts a lot")).to_be_visible()
+    assert_no_horizontal_scroll(page)
+    assert axe_violations(page) == []
+    save_screenshot(page, "summary.png")
+
+    session = TrainingSession.objects.get(user=alice)
+    assert session.status == TrainingSession.Status.FINISHED
+    assert (session.pain_before, session.pain_after) == (4, 8)
+    assert CompletedRound.objects.filter(session=session).count() == 9
+    pairs = set(CompletedRound.objects.values_list("circuit_number", "round_number"))
+    assert pairs == {(c, r) for c in (1, 2, 3) for r in (1, 2, 3)}
+
+
+def test_a_rest_runs_out_by_itself(page, live_server, alice, protocol):
+    Circuit.objects.filter(number=1).update(rest_between_rounds_seconds=2)
+    sign_in(page, live_server, alice)
+    start_session(page, pain=None)
+    page.get_by_role("button", name="Done").click()
+    page.get_by_role("button", name="Done").click()
+    expect(page.get_by_role("heading", level=1, name="Rest")).to_be_visible()
+    expect(page.get_by_text("Step 3 of 21")).to_be_visible(timeout=8_000)
+
+
+def test_the_whole_session_works_without_javascript(browser, live_server, alice, protocol):
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, java_script_enabled=False, base_url=live_server.url
+    )
+    page = context.new_page()
+    sign_in(page, live_server, alice)
+    start_session(page, pain="2")
+    for number in range(1, 22):
+        if number in (3, 5, 7, 9, 11, 13, 16, 19):  # a rest comes first, with no countdown
+            expect(page.get_by_role("heading", level=1, name="Rest")).to_be_visible()
+            expect(page.get_by_role("button", name="15 seconds more")).to_be_hidden()
+            expect(page.get_by_role("button", name="Continue")).to_be_visible()
+        do_step(page, number, rest_button="Continue")
+    page.get_by_role("button", name="Save and see the summary").click()
+    expect(page.get_by_text("9 of 9")).to_be_visible()
+    context.close()
+    assert CompletedRound.objects.filter(session__user=alice).count() == 9
+
+
+def test_resume_after_closing_the_page(browser, live_server, alice, protocol):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, base_url=live_server.url)
+    page = context.new_page()
+    sign_in(page, live_server, alice)
+    start_session(page)
+    page.get_by_role("button", name="Done").click()
+    expect(page.get_by_text("Step 2 of 21")).to_be_visible()
+    page.close(run_before_unload=False)
+
+    page = context.new_page()
+    page.goto("/session/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your session is waiting")
+    expect(page.get_by_text("You stopped at step 2 of 21")).to_be_visible()
+    assert axe_violations(page) == []
+    page.get_by_role("link", name="Resume").click()
+    expect(page.get_by_text("Step 2 of 21")).to_be_visible()
+    context.close()
+
+
+def test_ending_early_after_asking(page, live_server, alice, protocol):
+    sign_in(page, live_server, alice)
+    start_session(page)
+    page.get_by_role("button", name="Done").click()
+    page.get_by_role("button", name="Done").click()
+    page.get_by_role("link", name="End early").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("End this session now?")
+    assert axe_violations(page) == []
+    page.get_by_role("button", name="End session").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("How did it go?")
+    assert axe_violations(page) == []
+    page.get_by_role("button", name="Save and see the summary").click()
+    expect(page.get_by_text("1 of 9 (ended early)")).to_be_visible()
