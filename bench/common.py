@@ -1,0 +1,154 @@
+"""Helpers shared by the benchmark scripts: a throwaway server, bounded load, medians."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+PROJECT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+GUNICORN = str(Path(PYTHON).with_name("gunicorn"))
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def bench_environment(workdir: Path, database_url: str | None) -> dict:
+    """Production-like settings (DEBUG off) on a throwaway database."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
+    env |= {
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
+        "DJANGO_DEBUG": "false",
+        "DJANGO_SECRET_KEY": "bench-" + "x" * 50,
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "DJANGO_STATIC_ROOT": str(workdir / "static"),
+        "DJANGO_LOG_LEVEL": "WARNING",
+        "PYTHONPATH": str(PROJECT),
+        "DATABASE_URL": database_url or f"sqlite:///{workdir / 'bench.sqlite3'}",
+    }
+    return env
+
+
+def manage(env: dict, *args: str) -> str:
+    result = subprocess.run(
+        [PYTHON, "manage.py", *args],
+        cwd=PROJECT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=300,
+    )
+    return result.stdout
+
+
+@contextlib.contextmanager
+def gunicorn(env: dict, workers: int = 2, threads: int = 1) -> Iterator[str]:
+    """Serve the app on a free loopback port; yield its base URL; stop it after."""
+    port = free_port()
+    process = subprocess.Popen(
+        [
+            GUNICORN,
+            "backrelief.wsgi:application",
+            f"--bind=127.0.0.1:{port}",
+            f"--workers={workers}",
+            f"--threads={threads}",
+            "--log-level=warning",
+        ],
+        cwd=PROJECT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                urllib.request.urlopen(base + "/bench/trivial/", timeout=2)
+                break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("gunicorn did not start: " + process.stderr.read()) from None
+                time.sleep(0.2)
+        yield base
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+WRK_SCRIPT = """
+targets = {%s}
+counter = 0
+request = function()
+  counter = counter + 1
+  local target = targets[(counter %% #targets) + 1]
+  return wrk.format("GET", target[1], {["Cookie"] = target[2]})
+end
+done = function(summary, latency, requests)
+  io.write(string.format("RESULT %%d %%d %%.1f %%.1f %%d\\n", summary.requests,
+    summary.errors.status + summary.errors.connect + summary.errors.read
+      + summary.errors.write + summary.errors.timeout,
+    latency:percentile(50) / 1000, latency:percentile(95) / 1000, summary.duration))
+end
+"""
+
+
+def wrk(base: str, targets: list[tuple[str, str]], seconds: int = 5, connections: int = 8) -> dict:
+    """Drive (path, cookie) targets in turn for a fixed time: keep-alive clients, one thread."""
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is not installed: apt-get install wrk")
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(WRK_SCRIPT % ", ".join(f'{{"{p}", "{c}"}}' for p, c in targets))
+    try:
+        output = subprocess.run(
+            [
+                "wrk",
+                "-t1",
+                f"-c{connections}",
+                f"-d{seconds}s",
+                "--timeout=10s",
+                "-s",
+                script.name,
+                base,
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=seconds + 30,
+        ).stdout
+    finally:
+        os.unlink(script.name)
+    match = re.search(r"RESULT (\d+) (\d+) ([\d.]+) ([\d.]+) (\d+)", output)
+    requests, errors, p50, p95, micros = match.groups()
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    return {
+        "rps": int(requests) / (int(micros) / 1e6),
+        "errors": int(errors) + (int(non_2xx.group(1)) if non_2xx else 0),
+        "p50_ms": float(p50),
+        "p95_ms": float(p95),
+    }
+
+
+def median(values: list[float]) -> float:
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2

@@ -1,0 +1,100 @@
+"""Throughput of the guided step page against a trivial Django view, same server, same run.
+
+    python bench/throughput.py                       # SQLite
+    python bench/throughput.py --database-url postgres://…   # PostgreSQL (an empty database)
+
+Starts gunicorn on a loopback port with production settings (DEBUG off),
+signs in --users people who each have a session in progress, and drives the
+step page and a trivial view (a plain response through the same middleware)
+alternately with wrk for a fixed time each round. Prints requests per second
+and p50/p95 latency, medians over the rounds, and the ratio step/trivial.
+Budget (PRODUCT.md): the step page reaches at least 25 % of the trivial view.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.common import bench_environment, gunicorn, manage, median, wrk
+
+
+def prepare(env: dict, users: int) -> list[tuple[str, str]]:
+    """Migrate, seed, and sign in `users` people mid-session; return (step path, cookie)."""
+    manage(env, "migrate", "--no-input")
+    manage(env, "seed_protocol")
+    os.environ.update(env)
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.db import connection
+    from django.test import Client
+
+    from accounts.models import User
+    from protocols.models import Protocol
+    from sessions.models import TrainingSession
+
+    protocol = Protocol.objects.with_exercises().get()
+    targets = []
+    for index in range(users):
+        user = User.objects.create_user(f"bench{index}@example.com", "x" * 20)
+        session = TrainingSession.start(user, protocol, pain_before=3)
+        session.complete_step(1)  # on to step 2 of 21, no rest pending
+        client = Client()
+        client.force_login(user)
+        cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+        targets.append((session.get_absolute_url(), f"{settings.SESSION_COOKIE_NAME}={cookie}"))
+    connection.close()
+    return targets
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url", help="an empty PostgreSQL database (default: SQLite)")
+    parser.add_argument("--users", type=int, default=20)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--seconds", type=int, default=5, help="per page per round")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--connections", type=int, default=8)
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory(prefix="backrelief-bench-") as workdir:
+        env = bench_environment(Path(workdir), args.database_url)
+        manage(env, "collectstatic", "--no-input")
+        targets = prepare(env, args.users)
+        trivial = [("/bench/trivial/", cookie) for _, cookie in targets]
+        results: dict[str, list[dict]] = {"trivial": [], "step": []}
+        with gunicorn(env, workers=args.workers) as base:
+            wrk(base, trivial, seconds=1)  # warm up both
+            wrk(base, targets, seconds=1)
+            for _ in range(args.rounds):
+                results["trivial"].append(wrk(base, trivial, args.seconds, args.connections))
+                results["step"].append(wrk(base, targets, args.seconds, args.connections))
+
+    database = "PostgreSQL" if args.database_url else "SQLite"
+    print(
+        f"gunicorn {args.workers} workers, {database}, {args.users} users, "
+        f"{args.rounds} rounds x {args.seconds} s, {args.connections} connections"
+    )
+    print(f"{'page':<10}{'req/s':>10}{'p50 ms':>10}{'p95 ms':>10}{'errors':>8}")
+    summary = {}
+    for page, runs in results.items():
+        summary[page] = median([r["rps"] for r in runs])
+        print(
+            f"{page:<10}{summary[page]:>10.0f}"
+            f"{median([r['p50_ms'] for r in runs]):>10.1f}"
+            f"{median([r['p95_ms'] for r in runs]):>10.1f}"
+            f"{sum(r['errors'] for r in runs):>8}"
+        )
+    ratio = summary["step"] / summary["trivial"]
+    print(f"step page / trivial view: {ratio:.0%} (budget: at least 25%)")
+
+
+if __name__ == "__main__":
+    main()
