@@ -11,9 +11,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 
 # Time to get into position, read the screen and tap Done, added to every
 # step when estimating how long a session takes.
@@ -42,6 +44,9 @@ class Protocol(models.Model):
     name = models.CharField(max_length=120)
     slug = models.SlugField(max_length=120, unique=True)
     summary = models.TextField(help_text="Shown on the landing and protocol pages.")
+    # Any change to the protocol, its circuits or exercises moves this on
+    # (see signals.py); cached copies are keyed by it, so they never go stale.
+    updated_at = models.DateTimeField(default=timezone.now, editable=False)
 
     objects = ProtocolManager()
 
@@ -57,9 +62,35 @@ class Protocol(models.Model):
     def natural_key(self) -> tuple[str]:
         return (self.slug,)
 
+    def save(self, *args, **kwargs):
+        self.updated_at = timezone.now()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "updated_at"}
+        super().save(*args, **kwargs)
+
     def steps(self) -> list[Step]:
         """The whole session, step by step. Use on a `with_exercises()` protocol."""
         return build_steps(self.circuits.all())
+
+    def exercise_notes(self) -> dict[int, ExerciseNotes]:
+        """Every exercise's instructions by id, from the cache (one query on a miss).
+
+        The key carries `updated_at`, so an admin's edit is seen by every
+        process at once without anyone having to clear anything.
+        """
+        key = f"protocol-notes:{self.pk}:{self.updated_at.timestamp()}"
+        notes = cache.get(key)
+        if notes is None:
+            notes = {
+                exercise.pk: ExerciseNotes.of(exercise)
+                for exercise in Exercise.objects.filter(circuit__protocol=self)
+            }
+            cache.set(key, notes, timeout=24 * 60 * 60)
+        return notes
+
+    def touch(self) -> None:
+        """Mark the protocol as changed (cached copies of it are then ignored)."""
+        Protocol.objects.filter(pk=self.pk).update(updated_at=timezone.now())
 
 
 class CircuitManager(models.Manager):
@@ -189,6 +220,27 @@ class Exercise(models.Model):
     @property
     def seconds_per_round(self) -> int:
         return self.reps * PerSide(self.per_side).sides * self.seconds_per_rep
+
+
+@dataclass(frozen=True)
+class ExerciseNotes:
+    """What the step screen shows of an exercise beyond the session's own copy."""
+
+    slug: str
+    cue: str
+    how_to_steps: list[str]
+    common_mistake: str
+    when_to_stop: str
+
+    @classmethod
+    def of(cls, exercise: Exercise) -> ExerciseNotes:
+        return cls(
+            slug=exercise.slug,
+            cue=exercise.cue,
+            how_to_steps=exercise.how_to_steps,
+            common_mistake=exercise.common_mistake,
+            when_to_stop=exercise.when_to_stop,
+        )
 
 
 @dataclass(frozen=True)

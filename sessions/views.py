@@ -4,7 +4,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from protocols.models import Exercise, Protocol
+from protocols.models import Protocol
 
 from .forms import ReflectionForm, RestForm, StartForm, StepForm
 from .models import TrainingSession
@@ -12,7 +12,9 @@ from .models import TrainingSession
 
 def _get_session_for_user(request: HttpRequest, session_id: int) -> TrainingSession:
     """The signed-in user's session; anyone else's is a 404."""
-    return get_object_or_404(TrainingSession.objects.for_user(request.user), pk=session_id)
+    return get_object_or_404(
+        TrainingSession.objects.for_user(request.user).select_related("protocol"), pk=session_id
+    )
 
 
 @login_required
@@ -49,11 +51,9 @@ def session_screen(request: HttpRequest, session_id: int) -> HttpResponse:
             {"session": session, "done": session.last_step, "up_next": session.current_step},
         )
     step = session.current_step
-    exercise = (
-        Exercise.objects.filter(pk=step.exercise_id)
-        .only("cue", "how_to", "common_mistake", "when_to_stop", "slug")
-        .first()
-    )
+    # The instructions come from the protocol as it is now (cached), the
+    # names and reps from the session's own copy.
+    exercise = session.protocol.exercise_notes().get(step.exercise_id)
     return render(
         request,
         "sessions/step.html",

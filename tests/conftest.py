@@ -59,6 +59,14 @@ def _fast_and_plain(settings):
     }
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache, whatever the test before it cached."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def protocol(db) -> Protocol:
     """The protocol as `make run` seeds it."""

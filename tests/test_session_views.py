@@ -368,6 +368,7 @@ def test_queries_per_screen_do_not_grow_with_history(
             tap_through(client, session)
         target = {"step": session.get_absolute_url(), "rest": session.get_absolute_url(),
                   "start": START, "summary": url("summary", session)}[screen]  # fmt: skip
+        client.get(target)  # the protocol cache is warm from here on, as in production
         with CaptureQueriesContext(connection) as queries:
             assert client.get(target).status_code == 200
         session.delete()
@@ -378,3 +379,24 @@ def test_queries_per_screen_do_not_grow_with_history(
     with_history = count_queries()
     assert with_no_history == with_history
     assert with_history <= 6
+
+
+def test_an_admin_edit_shows_on_the_next_step_screen(signed_in, alice_session):
+    from protocols.models import Exercise
+
+    signed_in.get(alice_session.get_absolute_url())  # caches the instructions
+    sweep = Exercise.objects.get(label="1a")
+    sweep.cue = "A freshly edited cue."
+    sweep.save()
+    assert (
+        "A freshly edited cue." in signed_in.get(alice_session.get_absolute_url()).content.decode()
+    )
+
+
+def test_the_step_screen_costs_three_queries_when_warm(
+    signed_in, alice_session, django_assert_num_queries
+):
+    signed_in.get(alice_session.get_absolute_url())
+    # The login session, the user, and the training session with its protocol.
+    with django_assert_num_queries(3):
+        signed_in.get(alice_session.get_absolute_url())
