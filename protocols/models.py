@@ -56,17 +56,17 @@ class Protocol(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def get_absolute_url(self) -> str:
-        return reverse("protocols:protocol", args=[self.slug])
-
-    def natural_key(self) -> tuple[str]:
-        return (self.slug,)
-
     def save(self, *args, **kwargs):
         self.updated_at = timezone.now()
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "updated_at"}
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("protocols:protocol", args=[self.slug])
+
+    def natural_key(self) -> tuple[str]:
+        return (self.slug,)
 
     def steps(self) -> list[Step]:
         """The whole session, step by step. Use on a `with_exercises()` protocol."""
