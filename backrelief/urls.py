@@ -6,5 +6,6 @@ admin.site.site_title = "Back Relief admin"
 
 urlpatterns = [
     path("", include("protocols.urls")),
+    path("account/", include("accounts.urls")),
     path("admin/", admin.site.urls),
 ]
