@@ -183,3 +183,19 @@ def test_any_single_yes_stops_the_walk(client, alice, disclaimer, flag):
     data = {f.value: "yes" if f == flag else "no" for f in RedFlag}
     response = client.post(reverse("accounts:screening"), data | {"next": "/session/"})
     assert response["Location"] == reverse("accounts:screening_result")
+
+
+@pytest.mark.parametrize(
+    "next_url", ["/\x00", "http://[::1", "\\\\evil.example", "/%0d%0aSet-Cookie:x", "x" * 5000]
+)
+def test_odd_next_values_never_break_the_gate_pages(client, alice, disclaimer, next_url):
+    clear_safety_gate(alice)
+    client.force_login(alice)
+    for url in (reverse("accounts:disclaimer"), reverse("accounts:screening")):
+        assert client.get(url, {"next": next_url}).status_code == 200
+    response = client.post(
+        reverse("accounts:screening"), {flag.value: "no" for flag in RedFlag} | {"next": next_url}
+    )
+    assert response.status_code == 302
+    assert "evil" not in response["Location"]
+    assert "\n" not in response["Location"]
