@@ -1,6 +1,13 @@
+from django import forms
 from django.contrib.auth import forms as auth_forms
+from django.core.validators import MaxLengthValidator
+from django.http import HttpRequest
 
-from .models import User
+from .models import Disclaimer, DisclaimerAcknowledgement, RedFlag, RedFlagScreening, User
+
+DUPLICATE_EMAIL = (
+    "There is already an account with this email address. Log in, or reset your password."
+)
 
 
 class AdminUserCreationForm(auth_forms.AdminUserCreationForm):
@@ -13,3 +20,141 @@ class AdminUserChangeForm(auth_forms.UserChangeForm):
     class Meta:
         model = User
         fields = "__all__"
+
+
+class SignUpForm(auth_forms.BaseUserCreationForm):
+    """Email address and a password twice, checked by AUTH_PASSWORD_VALIDATORS."""
+
+    class Meta:
+        model = User
+        fields = ["email"]
+        widgets = {"email": forms.EmailInput(attrs={"autocomplete": "email"})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields[
+            "email"
+        ].help_text = "You log in with it; a forgotten password is reset through it."
+        self.fields["password1"].label = "Choose a password"
+        self.fields["password2"].label = "Type the password again"
+
+    def validate_password_for_user(self, user, password_field_name="password1"):  # noqa: S107 (a field name)
+        # Say what is wrong with a password beside the field where it was chosen.
+        super().validate_password_for_user(user, password_field_name)
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].strip().lower()
+        if User.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError(DUPLICATE_EMAIL, code="duplicate_email")
+        return email
+
+
+class LoginForm(auth_forms.AuthenticationForm):
+    error_messages = {
+        **auth_forms.AuthenticationForm.error_messages,
+        "invalid_login": "That email address and password don't match an account. "
+        "Check them and try again.",
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        username = self.fields["username"]
+        username.widget.input_type = "email"
+        # Django sets max_length after building the field, so nothing checks it.
+        username.validators.append(MaxLengthValidator(username.max_length))
+
+
+def login_username(request: HttpRequest, credentials: dict | None = None) -> str | None:
+    """The address django-axes counts failures by: as typed on the login form, lower-cased.
+
+    django-axes calls this with the credentials given to `authenticate()`, or
+    with none, and then the login form's POST.
+    """
+    source = credentials if credentials is not None else request.POST
+    username = source.get("username")
+    if not isinstance(username, str):
+        return None
+    # Axes stores at most 255 characters; the admin's login form sends any length.
+    return username.strip().lower()[:255]
+
+
+class DeleteAccountForm(forms.Form):
+    """Asks for the current password before deleting the account for good."""
+
+    password = forms.CharField(
+        label="Your password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, user: User, *args, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(
+                "That isn't your current password. Nothing was deleted.", code="wrong_password"
+            )
+        return password
+
+
+class AcknowledgeDisclaimerForm(forms.Form):
+    # The version the user was shown: if an admin publishes another meanwhile,
+    # they are asked to read that one instead of acknowledging it unseen.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    understood = forms.BooleanField(
+        label="I have read this. I understand it is not medical advice, and that with serious "
+        "or worsening pain I should see a qualified provider.",
+        error_messages={"required": "Tick the box to confirm you have read the disclaimer."},
+    )
+
+    def __init__(self, disclaimer: Disclaimer | None, *args, **kwargs):
+        self.disclaimer = disclaimer
+        super().__init__(*args, **kwargs)
+        if disclaimer is not None:
+            self.fields["version"].initial = disclaimer.version
+
+    def clean(self) -> dict:
+        cleaned_data = super().clean()
+        if self.disclaimer is None:
+            raise forms.ValidationError("There is no disclaimer to confirm yet.", code="none")
+        if cleaned_data.get("version") != self.disclaimer.version:
+            raise forms.ValidationError(
+                "The disclaimer was updated while you were reading it. "
+                "Please read this version and confirm again.",
+                code="stale_version",
+            )
+        return cleaned_data
+
+    def save(self, user: User) -> DisclaimerAcknowledgement:
+        """Record the acknowledgement once, however often the form is sent."""
+        acknowledgement, _ = DisclaimerAcknowledgement.objects.get_or_create(
+            user=user, disclaimer=self.disclaimer
+        )
+        return acknowledgement
+
+
+YES_NO = [("yes", "Yes"), ("no", "No")]
+
+
+class RedFlagScreeningForm(forms.Form):
+    """One required yes/no question per red flag: nothing is assumed to be a no."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for flag in RedFlag:
+            self.fields[flag.value] = forms.ChoiceField(
+                label=flag.label,
+                choices=YES_NO,
+                widget=forms.RadioSelect(attrs={"class": "btn-check"}),
+                error_messages={
+                    "required": "Please answer yes or no.",
+                    "invalid_choice": "Please answer yes or no.",
+                },
+            )
+
+    def save(self, user: User) -> RedFlagScreening:
+        answers = {flag.value: self.cleaned_data[flag.value] == "yes" for flag in RedFlag}
+        return RedFlagScreening.objects.create(user=user, answers=answers)

@@ -1,7 +1,42 @@
+"""People and what they have told us before training.
+
+A `User` signs in with an email address. Before a first guided session they
+acknowledge the current `Disclaimer` (a `DisclaimerAcknowledgement` per user
+and version, kept for good) and answer the red-flag screen (a
+`RedFlagScreening` per time they answer). `SiteConfiguration` holds what a
+coach may change without a deploy: the referral link.
+
+`accounts.safety` turns these records into the gate before a guided session.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as DjangoUserManager
-from django.db import models
+from django.core.cache import cache
+from django.core.validators import MinValueValidator, URLValidator
+from django.db import models, transaction
 from django.db.models.functions import Lower
+from django.utils import timezone
+
+# Rows every page reads (the disclaimer, the referral link) are cached so a
+# page costs no extra query. Saving one clears its key in this process; other
+# processes (gunicorn workers, containers) see the change within this long.
+CACHE_SECONDS = 60
+_MISSING = object()
+
+
+def _cached(key: str, load):
+    value = cache.get(key, _MISSING)
+    if value is _MISSING:
+        value = load()
+        cache.set(key, value, CACHE_SECONDS)
+    return value
 
 
 class UserManager(DjangoUserManager):
@@ -55,3 +90,253 @@ class User(AbstractUser):
     def save(self, *args, **kwargs):
         self.email = self.email.lower()
         super().save(*args, **kwargs)
+
+    def delete_with_traces(self) -> None:
+        """Delete the account, everything that belongs to it, and its sign-in records.
+
+        Acknowledgements, screenings and training sessions go with the user
+        (CASCADE). django-axes keeps sign-in attempts by email address, not by
+        foreign key, so those are deleted here by address.
+        """
+        with transaction.atomic():
+            for model in (AccessAttempt, AccessFailureLog, AccessLog):
+                model.objects.filter(username__iexact=self.email).delete()
+            self.delete()
+
+
+class DisclaimerQuerySet(models.QuerySet):
+    def published(self) -> DisclaimerQuerySet:
+        return self.filter(published=True)
+
+
+class DisclaimerManager(models.Manager.from_queryset(DisclaimerQuerySet)):
+    CACHE_KEY = "accounts:current-disclaimer"
+
+    def current(self) -> Disclaimer | None:
+        """The highest published version, or None. Cached: see CACHE_SECONDS."""
+        return _cached(self.CACHE_KEY, lambda: self.published().order_by("-version").first())
+
+
+def _next_disclaimer_version() -> int:
+    latest = Disclaimer.objects.order_by("-version").values_list("version", flat=True).first()
+    return (latest or 0) + 1
+
+
+class Disclaimer(models.Model):
+    """What a user must read before training. A new wording is a new version, never an edit."""
+
+    version = models.PositiveIntegerField(
+        unique=True,
+        default=_next_disclaimer_version,
+        validators=[MinValueValidator(1)],
+        help_text="The highest published version is the one users are asked to acknowledge.",
+    )
+    text = models.TextField(help_text="Plain text; a blank line starts a new paragraph.")
+    published = models.BooleanField(
+        default=False,
+        help_text="Publishing a higher version asks everyone to read and acknowledge it again.",
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = DisclaimerManager()
+
+    class Meta:
+        ordering = ["-version"]
+
+    def __str__(self) -> str:
+        return f"Disclaimer, version {self.version}"
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        cache.delete(Disclaimer.objects.CACHE_KEY)
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        cache.delete(Disclaimer.objects.CACHE_KEY)
+        return result
+
+
+class DisclaimerAcknowledgement(models.Model):
+    """A user confirmed they read one version of the disclaimer, at this time."""
+
+    # Deleting the account deletes what they acknowledged.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="acknowledgements"
+    )
+    # A version someone acknowledged is a record of what they read: keep it.
+    disclaimer = models.ForeignKey(
+        Disclaimer, on_delete=models.PROTECT, related_name="acknowledgements"
+    )
+    acknowledged_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-acknowledged_at"]
+        constraints = [
+            # One acknowledgement per user and version: a double tap records one.
+            models.UniqueConstraint(
+                fields=["user", "disclaimer"], name="accounts_ack_unique_user_disclaimer"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} acknowledged version {self.disclaimer.version}"
+
+
+class RedFlag(models.TextChoices):
+    """Signs that need a clinician soon, asked in plain words (PRODUCT.md, after NICE NG59)."""
+
+    BLADDER_BOWEL = (
+        "bladder_bowel",
+        "Have you had any new trouble with your bladder or bowels, such as not being able "
+        "to pee or not being able to hold it in?",
+    )
+    SADDLE_NUMBNESS = (
+        "saddle_numbness",
+        "Is there numbness around your groin, genitals or bottom (the area that would "
+        "touch a bicycle saddle)?",
+    )
+    LEG_WEAKNESS = (
+        "leg_weakness",
+        "Is there weakness in one or both legs that is getting worse?",
+    )
+    FEVER_UNWELL = (
+        "fever_unwell",
+        "Do you have a fever, or do you feel generally unwell?",
+    )
+    RECENT_TRAUMA = (
+        "recent_trauma",
+        "Did the pain start after a recent fall or accident?",
+    )
+    NIGHT_PAIN = (
+        "night_pain",
+        "Is the pain worse at night, and does it not ease when you rest or change position?",
+    )
+
+
+class RedFlagScreeningQuerySet(models.QuerySet):
+    def for_user(self, user) -> RedFlagScreeningQuerySet:
+        return self.filter(user=user)
+
+    def latest_first(self) -> RedFlagScreeningQuerySet:
+        return self.order_by("-answered_at", "-pk")
+
+
+class RedFlagScreening(models.Model):
+    """One time a user answered the red-flag questions."""
+
+    # Deleting the account deletes their answers.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="screenings"
+    )
+    answers = models.JSONField(help_text="Each question's key (see RedFlag) and true for yes.")
+    any_yes = models.BooleanField(help_text="Any yes: no guided session today.")
+    answered_at = models.DateTimeField(default=timezone.now)
+
+    objects = RedFlagScreeningQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-answered_at"]
+        indexes = [
+            # The gate reads a user's latest screening on every guided step.
+            models.Index(fields=["user", "-answered_at"], name="accounts_screening_latest"),
+        ]
+
+    def __str__(self) -> str:
+        outcome = "a red flag" if self.any_yes else "no red flags"
+        return f"{self.user}: {outcome} on {self.answered_at:%Y-%m-%d}"
+
+    def save(self, *args, **kwargs):
+        self.any_yes = any(self.answers.values())
+        super().save(*args, **kwargs)
+
+    @property
+    def flagged(self) -> list[str]:
+        """The questions answered yes, in plain words."""
+        return [flag.label for flag in RedFlag if self.answers.get(flag.value)]
+
+
+@dataclass(frozen=True)
+class SafetyStatus:
+    """Where a user stands with the safety gate; see `User.safety_status`."""
+
+    acknowledged_current_disclaimer: bool
+    last_screening_any_yes: bool | None
+    last_screening_at: datetime | None
+
+    @property
+    def has_screening(self) -> bool:
+        return self.last_screening_at is not None
+
+    @property
+    def red_flag_today(self) -> bool:
+        """The latest answers had a yes, given today (by the site's TIME_ZONE, UTC by default)."""
+        return bool(self.last_screening_any_yes) and (
+            timezone.localdate(self.last_screening_at) == timezone.localdate()
+        )
+
+
+def safety_status(user, disclaimer: Disclaimer | None) -> SafetyStatus:
+    """What the gate needs to know about a user, in one query."""
+    latest = RedFlagScreening.objects.filter(user=models.OuterRef("pk")).latest_first()
+    row = (
+        User.objects.filter(pk=user.pk)
+        .values_list(
+            models.Exists(
+                DisclaimerAcknowledgement.objects.filter(
+                    user=models.OuterRef("pk"), disclaimer=disclaimer
+                )
+            ),
+            models.Subquery(latest.values("any_yes")[:1]),
+            models.Subquery(latest.values("answered_at")[:1]),
+        )
+        .get()
+    )
+    return SafetyStatus(*row)
+
+
+class SiteConfiguration(models.Model):
+    """One row of settings a coach edits in admin. Blank fields use the environment's values."""
+
+    referral_url = models.URLField(
+        "referral link",
+        blank=True,
+        validators=[URLValidator(schemes=["http", "https"])],
+        help_text="Where “Find a skilled practitioner” leads. Blank: the REFERRAL_URL setting.",
+    )
+    referral_name = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="The directory's name, e.g. ClinicalAthlete. Blank: the REFERRAL_NAME setting.",
+    )
+
+    CACHE_KEY = "accounts:site-configuration"
+
+    class Meta:
+        verbose_name = "site configuration"
+        verbose_name_plural = "site configuration"
+
+    def __str__(self) -> str:
+        return "Site configuration"
+
+    def save(self, *args, **kwargs):
+        self.pk = 1  # there is only one
+        super().save(*args, **kwargs)
+        cache.delete(self.CACHE_KEY)
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        cache.delete(self.CACHE_KEY)
+        return result
+
+    @classmethod
+    def load(cls) -> SiteConfiguration:
+        """The configuration (cached, see CACHE_SECONDS); an unsaved blank one if none yet."""
+        return _cached(cls.CACHE_KEY, lambda: cls.objects.filter(pk=1).first() or cls())
+
+    @property
+    def referral(self) -> tuple[str, str]:
+        """(url, name): the admin's value where set, else the setting from the environment."""
+        return (
+            self.referral_url or settings.REFERRAL_URL,
+            self.referral_name or settings.REFERRAL_NAME,
+        )

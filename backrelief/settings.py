@@ -6,6 +6,7 @@ production sets DJANGO_DEBUG=false and must then provide a real secret key.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -161,9 +162,74 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 REFERRAL_URL = env_str("REFERRAL_URL", "https://www.clinicalathlete.com/")
 REFERRAL_NAME = env_str("REFERRAL_NAME", "ClinicalAthlete")
 
+# --- Accounts: sign-in, its throttling, email (issue 4) ----------------------
+# django-axes counts failed logins per email address *and* client IP: after
+# AXES_FAILURE_LIMIT failures that pair is refused for AXES_COOLOFF_TIME, on
+# our own page (accounts.views.locked_out). Its middleware goes last, as axes
+# asks; its backend first, so a locked-out pair never reaches the password check.
+INSTALLED_APPS += ["axes"]
+MIDDLEWARE += ["axes.middleware.AxesMiddleware"]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "protocols:home"
+LOGOUT_REDIRECT_URL = "protocols:home"
+CSRF_FAILURE_VIEW = "accounts.views.csrf_failure"
+
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
+# The login form's field is "username" (it holds the email address); the
+# callable lower-cases it so "Alice@…" and "alice@…" share one count.
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "accounts.forms.login_username"
+# Only successful sign-ins would be logged; we need failures, not a diary.
+AXES_DISABLE_ACCESS_LOG = True
+
+# The client's IP address, which the lock counts by. Reached directly, the app
+# trusts only the connection's address and ignores X-Forwarded-For, which
+# anyone can send. Behind N reverse proxies that each append to the header,
+# the client is the Nth address from the right: entries further left are
+# whatever the client sent, so spoofing them neither dodges nor causes a lock.
+# (django-ipware counts only the proxies listed in the header, hence N - 1.)
+TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT", 0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("DJANGO_TRUSTED_PROXY_COUNT must be 0 or more.")
+if TRUSTED_PROXY_COUNT:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+    AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT - 1
+else:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
+    AXES_IPWARE_PROXY_COUNT = None
+# Count from the right even when the client added addresses of its own.
+IPWARE_STRICT = False
+
+# Password reset mail: printed to the console in development, sent by SMTP in
+# production (DJANGO_DEBUG=false) unless EMAIL_BACKEND says otherwise.
+EMAIL_BACKEND = env_str(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 587)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Back Relief <no-reply@localhost>")
+# --- end of accounts ---------------------------------------------------------
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
+    # django-axes logs every lookup at INFO; lockouts, which matter, are warnings.
+    "loggers": {"axes": {"level": "WARNING"}},
 }

@@ -7,5 +7,6 @@ admin.site.site_title = "Back Relief admin"
 urlpatterns = [
     path("", include("protocols.urls")),
     path("session/", include("sessions.urls")),
+    path("account/", include("accounts.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,12 +1,15 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from accounts.models import Disclaimer
+
 from .models import Exercise, Protocol, estimate_seconds
 
 
 def home(request: HttpRequest) -> HttpResponse:
     protocol = Protocol.objects.with_exercises().first()
-    return render(request, "protocols/home.html", _protocol_context(protocol))
+    context = _protocol_context(protocol) | {"disclaimer": Disclaimer.objects.current()}
+    return render(request, "protocols/home.html", context)
 
 
 def protocol_detail(request: HttpRequest, slug: str) -> HttpResponse:
@@ -39,7 +42,9 @@ def exercise_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def disclaimer(request: HttpRequest) -> HttpResponse:
-    return render(request, "protocols/disclaimer.html")
+    return render(
+        request, "protocols/disclaimer.html", {"disclaimer": Disclaimer.objects.current()}
+    )
 
 
 def _protocol_context(protocol: Protocol | None) -> dict:

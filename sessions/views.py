@@ -1,13 +1,17 @@
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from accounts.safety import safety_gate_required
 from protocols.models import Protocol
 
 from .forms import ReflectionForm, RestForm, StartForm, StepForm
-from .models import TrainingSession
+from .models import HIGH_PAIN, TrainingSession
 
 
 def _get_session_for_user(request: HttpRequest, session_id: int) -> TrainingSession:
@@ -17,7 +21,7 @@ def _get_session_for_user(request: HttpRequest, session_id: int) -> TrainingSess
     )
 
 
-@login_required
+@safety_gate_required
 def start(request: HttpRequest) -> HttpResponse:
     in_progress = TrainingSession.objects.for_user(request.user).in_progress().first()
     if request.method == "POST":
@@ -29,16 +33,18 @@ def start(request: HttpRequest) -> HttpResponse:
             messages.error(request, "There is no protocol to follow yet.")
             return redirect("protocols:home")
         if form.is_valid():
-            session = TrainingSession.start(
-                request.user, protocol, form.cleaned_data["pain_before"]
-            )
+            pain_before = form.cleaned_data["pain_before"]
+            session = TrainingSession.start(request.user, protocol, pain_before)
+            if pain_before is not None and pain_before >= HIGH_PAIN:
+                # High pain: the red-flag questions first, then on into the session.
+                return redirect(_screening_url(next_url=session.get_absolute_url()))
             return redirect(session)
     else:
         form = StartForm()
     return render(request, "sessions/start.html", {"form": form, "in_progress": in_progress})
 
 
-@login_required
+@safety_gate_required
 def session_screen(request: HttpRequest, session_id: int) -> HttpResponse:
     """Whatever comes now in a session: a step, a rest, or its summary."""
     session = _get_session_for_user(request, session_id)
@@ -132,5 +138,13 @@ def summary(request: HttpRequest, session_id: int) -> HttpResponse:
     return render(
         request,
         "sessions/summary.html",
-        {"session": session, "rounds_done": session.rounds.count()},
+        {
+            "session": session,
+            "rounds_done": session.rounds.count(),
+            "screening_url": _screening_url(next_url=request.get_full_path()),
+        },
     )
+
+
+def _screening_url(next_url: str) -> str:
+    return f"{reverse('accounts:screening')}?{urlencode({'next': next_url})}"

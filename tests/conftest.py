@@ -8,11 +8,18 @@ import shutil
 from collections.abc import Iterator
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
-from accounts.models import User
+from accounts.models import (
+    Disclaimer,
+    DisclaimerAcknowledgement,
+    RedFlag,
+    RedFlagScreening,
+    User,
+)
 from protocols.models import Protocol
 
 PHONE_VIEWPORT = {"width": 390, "height": 844}
@@ -82,9 +89,9 @@ def _fast_and_plain(settings):
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """Each test starts with an empty cache, whatever the test before it cached."""
-    from django.core.cache import cache
-
+    """Cached things (protocol notes, disclaimer, referral link) never leak between tests."""
+    cache.clear()
+    yield
     cache.clear()
 
 
@@ -110,6 +117,32 @@ def bob(db) -> User:
 def coach(db) -> User:
     """A staff superuser who edits the protocol in admin."""
     return User.objects.create_superuser("coach@example.com", PASSWORD)
+
+
+# --- The safety gate (accounts) ----------------------------------------------
+
+
+@pytest.fixture
+def disclaimer(db) -> Disclaimer:
+    """The current disclaimer, version 1 (a migration publishes it; transactional tests
+    flush it away, so ask for this fixture rather than relying on the migration)."""
+    disclaimer, _ = Disclaimer.objects.get_or_create(
+        version=1,
+        defaults={
+            "text": "This is not medical advice. See a qualified provider if your pain is "
+            "serious or getting worse.",
+            "published": True,
+        },
+    )
+    return disclaimer
+
+
+def clear_safety_gate(user: User) -> None:
+    """Let `user` through the gate: the current disclaimer confirmed, no red flags today."""
+    current = Disclaimer.objects.current()
+    if current is not None:
+        DisclaimerAcknowledgement.objects.get_or_create(user=user, disclaimer=current)
+    RedFlagScreening.objects.create(user=user, answers={flag.value: False for flag in RedFlag})
 
 
 # --- Real browser ------------------------------------------------------------

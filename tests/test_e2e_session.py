@@ -8,9 +8,16 @@ from playwright.sync_api import expect
 
 from protocols.models import Circuit
 from sessions.models import CompletedRound, TrainingSession
-from tests.conftest import assert_no_horizontal_scroll, axe_violations, sign_in
+from tests.conftest import assert_no_horizontal_scroll, axe_violations, clear_safety_gate, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def _alice_through_the_gate(alice, disclaimer):
+    """These journeys start after the disclaimer and the red-flag questions."""
+    clear_safety_gate(alice)
+
 
 # `make screenshots` sets this to docs/screenshots to refresh the README's pictures.
 SCREENSHOTS = os.environ.get("SCREENSHOTS_DIR")

@@ -14,7 +14,7 @@ from django.urls import reverse
 from accounts.models import User
 from protocols.models import Protocol
 from sessions.models import CompletedRound, TrainingSession
-from tests.conftest import PASSWORD, step_fields
+from tests.conftest import PASSWORD, clear_safety_gate, step_fields
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -66,8 +66,9 @@ def test_the_same_done_from_eight_tabs_records_one_round(protocol):
     assert CompletedRound.objects.filter(session=session).count() == 1
 
 
-def test_starting_from_several_tabs_at_once_starts_one_session(protocol):
+def test_starting_from_several_tabs_at_once_starts_one_session(protocol, disclaimer):
     alice = User.objects.create_user("alice@example.com", PASSWORD)
+    clear_safety_gate(alice)
     url = reverse("training_sessions:start")
 
     def start(index, barrier):

@@ -3,9 +3,10 @@
 import pytest
 from django.urls import reverse
 
+from accounts.models import RedFlagScreening
 from protocols.models import Protocol
 from sessions.models import CompletedRound, TrainingSession
-from tests.conftest import step_fields, tap_through
+from tests.conftest import clear_safety_gate, step_fields, tap_through
 
 START = reverse("training_sessions:start")
 
@@ -15,7 +16,9 @@ def url(name, session):
 
 
 @pytest.fixture
-def signed_in(client, alice):
+def signed_in(client, alice, disclaimer):
+    """Alice, signed in and through the safety gate."""
+    clear_safety_gate(alice)
     client.force_login(alice)
     return client
 
@@ -44,7 +47,8 @@ def test_start_requires_login(client, db):
 
 
 @pytest.mark.parametrize("name", ["session", "end", "finish", "summary"])
-def test_other_users_session_is_404(client, bob, alice_session, name):
+def test_other_users_session_is_404(client, bob, alice_session, disclaimer, name):
+    clear_safety_gate(bob)
     client.force_login(bob)
     assert client.get(url(name, alice_session)).status_code == 404
     assert client.post(url(name, alice_session)).status_code == 404
@@ -66,6 +70,47 @@ def test_unknown_session_is_404(signed_in):
 def test_done_and_rest_only_take_posts(signed_in, alice_session):
     assert signed_in.get(url("complete_step", alice_session)).status_code == 405
     assert signed_in.get(url("end_rest", alice_session)).status_code == 405
+
+
+# --- The safety gate ------------------------------------------------------------
+
+
+def test_starting_needs_the_disclaimer_first(client, alice, disclaimer, protocol):
+    client.force_login(alice)
+    response = client.get(START)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("accounts:disclaimer") + "?next=%2Fsession%2F"
+    client.post(START, {"pain_before": "3"})
+    assert not TrainingSession.objects.exists()
+
+
+def test_a_session_in_progress_is_behind_the_gate_too(client, alice, alice_session, disclaimer):
+    client.force_login(alice)
+    response = client.get(alice_session.get_absolute_url())
+    assert response["Location"].startswith(reverse("accounts:disclaimer"))
+
+
+def test_a_red_flag_today_stops_the_session(signed_in, alice, alice_session):
+    RedFlagScreening.objects.create(user=alice, answers={"fever_unwell": True})
+    response = signed_in.get(alice_session.get_absolute_url())
+    assert response["Location"] == reverse("accounts:screening_result")
+    assert signed_in.get(START)["Location"] == reverse("accounts:screening_result")
+
+
+def test_high_pain_at_the_start_asks_about_red_flags_first(signed_in, alice, protocol):
+    response = signed_in.post(START, {"pain_before": "8"})
+    session = TrainingSession.objects.get(user=alice)
+    assert response["Location"] == (
+        reverse("accounts:screening") + f"?next=%2Fsession%2F{session.pk}%2F"
+    )
+
+
+def test_the_summary_after_a_bad_session_offers_the_questions_again(signed_in, alice_session):
+    tap_through(signed_in, alice_session)
+    signed_in.post(url("finish", alice_session), {"pain_after": "9"})
+    content = signed_in.get(url("summary", alice_session)).content.decode()
+    assert "Check the warning signs again" in content
+    assert reverse("accounts:screening") + "?next=" in content
 
 
 # --- Start ----------------------------------------------------------------------
@@ -353,11 +398,11 @@ def _past_sessions(user, count):
 
 
 @pytest.mark.parametrize("screen", ["step", "rest", "start", "summary"])
-def test_queries_per_screen_do_not_grow_with_history(
-    client, alice, protocol, django_assert_max_num_queries, screen
-):
+def test_queries_per_screen_do_not_grow_with_history(client, alice, protocol, disclaimer, screen):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
+
+    clear_safety_gate(alice)
 
     def count_queries():
         session = TrainingSession.start(alice, Protocol.objects.with_exercises().get(), 3)
@@ -393,10 +438,10 @@ def test_an_admin_edit_shows_on_the_next_step_screen(signed_in, alice_session):
     )
 
 
-def test_the_step_screen_costs_three_queries_when_warm(
+def test_the_step_screen_costs_four_queries_when_warm(
     signed_in, alice_session, django_assert_num_queries
 ):
     signed_in.get(alice_session.get_absolute_url())
-    # The login session, the user, and the training session with its protocol.
-    with django_assert_num_queries(3):
+    # The login session, the user, the safety gate, the training session with its protocol.
+    with django_assert_num_queries(4):
         signed_in.get(alice_session.get_absolute_url())

@@ -1,0 +1,99 @@
+"""The safety gate in front of every guided session.
+
+The contract the guided-session views rely on:
+
+``safety_redirect(request) -> HttpResponse | None``
+    For a signed-in user, the first of these that applies:
+
+    1. they have not acknowledged the current disclaimer version: a redirect to
+       ``accounts:disclaimer?next=<request.get_full_path()>``;
+    2. they have never answered the red-flag screen: a redirect to
+       ``accounts:screening?next=…``;
+    3. their latest screening had a "yes" and was answered today (by the site's
+       TIME_ZONE, UTC by default): a redirect to ``accounts:screening_result``,
+       the urgent-care page. No guided session today;
+    4. their latest screening had a "yes" on an earlier day: a redirect to
+       ``accounts:screening?next=…``, to answer again before training;
+
+    otherwise ``None``: go ahead. An anonymous request also gets ``None``;
+    use ``safety_gate_required`` (or ``login_required``) for those. One query,
+    plus the current disclaimer, which is cached.
+
+``@safety_gate_required``
+    ``login_required`` and then the checks above, for a view.
+
+``accounts:screening?next=<path>``
+    The red-flag screen, any time (e.g. when pain is reported high). All "no"
+    goes on to ``next`` (a path on this site; anything else is ignored), any
+    "yes" to the urgent-care page. The disclaimer page takes ``next`` the same way.
+"""
+
+from collections.abc import Callable
+from functools import wraps
+from urllib.parse import urlencode
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from protocols.models import Protocol
+
+from .models import Disclaimer, safety_status
+
+
+def safety_redirect(request: HttpRequest) -> HttpResponse | None:
+    """Where a user must go before a guided session, or None if they may start."""
+    if not request.user.is_authenticated:
+        return None
+    return gate_redirect(request.user, request.get_full_path())
+
+
+def safety_gate_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Sign in, acknowledge the disclaimer and pass the red-flag screen before this view."""
+
+    @wraps(view)
+    def gated(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        return safety_redirect(request) or view(request, *args, **kwargs)
+
+    return login_required(gated)
+
+
+def gate_redirect(user, next_url: str) -> HttpResponse | None:
+    """The gate for `user`, sending them on to `next_url` once they are through."""
+    status = safety_status(user, Disclaimer.objects.current())
+    if not status.acknowledged_current_disclaimer:
+        return _redirect_with_next("accounts:disclaimer", next_url)
+    if not status.has_screening:
+        return _redirect_with_next("accounts:screening", next_url)
+    if status.red_flag_today:
+        return redirect("accounts:screening_result")
+    if status.last_screening_any_yes:
+        return _redirect_with_next("accounts:screening", next_url)
+    return None
+
+
+def continue_to(user, next_url: str) -> HttpResponse:
+    """After one step of the gate: the next step it needs, or `next_url` if none."""
+    return gate_redirect(user, next_url) or HttpResponseRedirect(next_url)
+
+
+def next_url_from(request: HttpRequest) -> str:
+    """The `next` parameter (POST, then GET) if it is a URL on this site, else the protocol."""
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return default_next_url()
+
+
+def default_next_url() -> str:
+    """Where someone who passed the gate goes when nothing asked for a page: the protocol."""
+    protocol = Protocol.objects.only("slug").first()
+    return protocol.get_absolute_url() if protocol else reverse("protocols:home")
+
+
+def _redirect_with_next(url_name: str, next_url: str) -> HttpResponseRedirect:
+    return HttpResponseRedirect(f"{reverse(url_name)}?{urlencode({'next': next_url})}")

@@ -1,0 +1,141 @@
+from axes.helpers import get_cool_off
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.contrib.auth.decorators import login_required
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from . import safety
+from .forms import (
+    DUPLICATE_EMAIL,
+    AcknowledgeDisclaimerForm,
+    DeleteAccountForm,
+    RedFlagScreeningForm,
+    SignUpForm,
+)
+from .models import Disclaimer, RedFlag, RedFlagScreening
+
+
+def signup(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("accounts:account")
+    next_url = safety.next_url_from(request)
+    form = SignUpForm(_posted(request))
+    if form.is_valid():
+        try:
+            with transaction.atomic():
+                user = form.save()
+        except IntegrityError:  # the same address signed up a moment ago
+            form.add_error("email", DUPLICATE_EMAIL)
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, "Welcome. Your account is ready.")
+            return safety.continue_to(user, next_url)
+    return render(request, "accounts/signup.html", {"form": form, "next": next_url})
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    messages.info(request, "You have logged out.")
+    return redirect(settings.LOGOUT_REDIRECT_URL)
+
+
+@login_required
+def account(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    disclaimer = Disclaimer.objects.current()
+    return render(
+        request,
+        "accounts/account.html",
+        {
+            "disclaimer": disclaimer,
+            "acknowledgement": user.acknowledgements.filter(disclaimer=disclaimer).first(),
+            "screening": RedFlagScreening.objects.for_user(user).latest_first().first(),
+        },
+    )
+
+
+@login_required
+def delete_account(request: HttpRequest) -> HttpResponse:
+    form = DeleteAccountForm(request.user, _posted(request))
+    if form.is_valid():
+        user = request.user
+        logout(request)
+        user.delete_with_traces()
+        messages.success(request, "Your account and everything recorded with it have been deleted.")
+        return redirect("protocols:home")
+    return render(request, "accounts/delete.html", {"form": form})
+
+
+@login_required
+def disclaimer(request: HttpRequest) -> HttpResponse:
+    """Read the current disclaimer and confirm it; then on to `next` through the gate."""
+    current = Disclaimer.objects.current()
+    next_url = safety.next_url_from(request)
+    acknowledgement = request.user.acknowledgements.filter(disclaimer=current).first()
+    form = AcknowledgeDisclaimerForm(current, _posted(request))
+    if form.is_valid():
+        form.save(request.user)
+        messages.success(request, "Thank you for reading the disclaimer.")
+        return safety.continue_to(request.user, next_url)
+    return render(
+        request,
+        "accounts/disclaimer.html",
+        {
+            "disclaimer": current,
+            "acknowledgement": acknowledgement,
+            "form": form,
+            "next": next_url,
+        },
+    )
+
+
+@login_required
+def screening(request: HttpRequest) -> HttpResponse:
+    """The red-flag questions. Any yes: the urgent-care page; all no: on to `next`."""
+    next_url = safety.next_url_from(request)
+    form = RedFlagScreeningForm(_posted(request))
+    if form.is_valid():
+        answers = form.save(request.user)
+        if answers.any_yes:
+            return redirect("accounts:screening_result")
+        messages.success(request, "Thank you. None of those signs today.")
+        return safety.continue_to(request.user, next_url)
+    questions = [(form[flag.value], flag) for flag in RedFlag]
+    return render(
+        request,
+        "accounts/screening.html",
+        {"form": form, "questions": questions, "next": next_url},
+    )
+
+
+@login_required
+def screening_result(request: HttpRequest) -> HttpResponse:
+    """The calm urgent-care page after a "yes"; it shows the user's latest answers only."""
+    latest = RedFlagScreening.objects.for_user(request.user).latest_first().first()
+    if latest is None:
+        return redirect("accounts:screening")
+    if not latest.any_yes:
+        return redirect("accounts:account")
+    return render(request, "accounts/screening_result.html", {"screening": latest})
+
+
+def _posted(request: HttpRequest):
+    """The form data of a POST (even an empty one, which must show errors), else None."""
+    return request.POST if request.method == "POST" else None
+
+
+def locked_out(request: HttpRequest, original_response=None, credentials=None) -> HttpResponse:
+    """django-axes' lockout response (AXES_LOCKOUT_CALLABLE): our page, status 429."""
+    cool_off = get_cool_off(request)
+    minutes = max(1, round(cool_off.total_seconds() / 60)) if cool_off else None
+    return render(request, "accounts/locked_out.html", {"minutes": minutes}, status=429)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """CSRF_FAILURE_VIEW: a form that expired or came from elsewhere; nothing was saved."""
+    return render(request, "403_csrf.html", status=403)

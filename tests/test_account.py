@@ -1,0 +1,155 @@
+"""The account page, password change, and deleting an account with everything in it."""
+
+import pytest
+from axes.models import AccessAttempt
+from django.urls import reverse
+
+from accounts.models import DisclaimerAcknowledgement, RedFlag, RedFlagScreening, User
+from tests.conftest import PASSWORD, clear_safety_gate
+
+ACCOUNT = reverse("accounts:account")
+DELETE = reverse("accounts:delete")
+PASSWORD_CHANGE = reverse("accounts:password_change")
+
+
+@pytest.mark.parametrize("url", [ACCOUNT, DELETE, PASSWORD_CHANGE])
+def test_it_requires_login(client, db, url):
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('accounts:login')}?next={url}"
+
+
+def test_the_account_page_before_anything_was_answered(client, alice, disclaimer):
+    client.force_login(alice)
+    content = client.get(ACCOUNT).content.decode()
+    assert "alice@example.com" in content
+    assert "You have not confirmed the current disclaimer yet." in content
+    assert "You have not answered them yet." in content
+    for url in (PASSWORD_CHANGE, DELETE, reverse("accounts:screening")):
+        assert f'href="{url}"' in content
+
+
+def test_the_account_page_shows_what_was_confirmed_and_answered(client, alice, disclaimer):
+    clear_safety_gate(alice)
+    client.force_login(alice)
+    content = client.get(ACCOUNT).content.decode()
+    assert f"You confirmed version {disclaimer.version} on" in content
+    assert "with no warning signs" in content
+    assert "Answer the safety questions again" in content
+
+
+# --- Password change ---------------------------------------------------------------
+
+
+def test_changing_the_password(client, alice):
+    client.force_login(alice)
+    new = "a different horse battery"
+    response = client.post(
+        PASSWORD_CHANGE,
+        {"old_password": PASSWORD, "new_password1": new, "new_password2": new},
+        follow=True,
+    )
+    assert response.redirect_chain == [(reverse("accounts:password_change_done"), 302)]
+    assert "Password changed" in response.content.decode()
+    alice.refresh_from_db()
+    assert alice.check_password(new)
+    assert "_auth_user_id" in client.session  # still signed in on this device
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({}, "This field is required."),
+        (
+            {
+                "old_password": "wrong",
+                "new_password1": "a new horse",
+                "new_password2": "a new horse",
+            },
+            "Your old password was entered incorrectly.",
+        ),
+        (
+            {"old_password": PASSWORD, "new_password1": "password", "new_password2": "password"},
+            "This password is too common.",
+        ),
+        (
+            {"old_password": PASSWORD, "new_password1": "a new horse", "new_password2": "other"},
+            "The two password fields didn",
+        ),
+    ],
+)
+def test_bad_password_changes_get_a_clear_message(client, alice, data, message):
+    client.force_login(alice)
+    response = client.post(PASSWORD_CHANGE, data)
+    assert response.status_code == 200
+    assert message in response.content.decode().replace("&#x27;", "'")
+    alice.refresh_from_db()
+    assert alice.check_password(PASSWORD)
+
+
+# --- Deleting the account ------------------------------------------------------------
+
+
+def give_everything(user: User, disclaimer) -> None:
+    """Records of every kind that belong to `user`."""
+    clear_safety_gate(user)
+    RedFlagScreening.objects.create(user=user, answers={RedFlag.NIGHT_PAIN.value: True})
+    AccessAttempt.objects.create(
+        username=user.email,
+        ip_address="127.0.0.1",
+        user_agent="test",
+        failures_since_start=1,
+        get_data="",
+        post_data="",
+        http_accept="",
+        path_info="/account/login/",
+    )
+
+
+def test_the_delete_page_asks_for_the_password(client, alice):
+    client.force_login(alice)
+    content = client.get(DELETE).content.decode()
+    assert 'name="password"' in content
+    assert 'autocomplete="current-password"' in content
+    assert "cannot be undone" in content
+
+
+def test_deleting_removes_that_user_and_their_data_and_nobody_elses(client, alice, bob, disclaimer):
+    give_everything(alice, disclaimer)
+    give_everything(bob, disclaimer)
+    client.force_login(alice)
+
+    response = client.post(DELETE, {"password": PASSWORD}, follow=True)
+
+    assert response.redirect_chain == [(reverse("protocols:home"), 302)]
+    assert "Your account and everything recorded with it have been deleted." in (
+        response.content.decode()
+    )
+    assert "_auth_user_id" not in client.session
+    assert not User.objects.filter(email="alice@example.com").exists()
+    assert not AccessAttempt.objects.filter(username="alice@example.com").exists()
+    assert list(DisclaimerAcknowledgement.objects.values_list("user", flat=True)) == [bob.pk]
+    assert set(RedFlagScreening.objects.values_list("user", flat=True)) == {bob.pk}
+    assert RedFlagScreening.objects.count() == 2
+    assert AccessAttempt.objects.filter(username="bob@example.com").count() == 1
+    assert User.objects.filter(pk=bob.pk).exists()
+    # The disclaimer version alice read is still there for everyone else.
+    assert disclaimer.acknowledgements.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({}, "This field is required."),
+        ({"password": ""}, "This field is required."),
+        ({"password": "wrong"}, "your current password. Nothing was deleted."),
+        ({"password": "bob's password"}, "your current password."),
+    ],
+)
+def test_a_wrong_or_missing_password_deletes_nothing(client, alice, data, message):
+    client.force_login(alice)
+    response = client.post(DELETE, data)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert User.objects.filter(pk=alice.pk).exists()
+    assert "_auth_user_id" in client.session

@@ -1,0 +1,201 @@
+"""The gate before a guided session: `accounts.safety`, as the session views call it."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import time_machine
+from django.contrib.auth.models import AnonymousUser
+from django.http import HttpResponse
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import (
+    Disclaimer,
+    DisclaimerAcknowledgement,
+    RedFlag,
+    RedFlagScreening,
+    User,
+    safety_status,
+)
+from accounts.safety import safety_gate_required, safety_redirect
+from tests.conftest import PASSWORD, clear_safety_gate
+
+SESSION_PATH = "/session/?from=nav"
+NEXT = "next=%2Fsession%2F%3Ffrom%3Dnav"
+
+
+def gate(rf, user):
+    request = rf.get(SESSION_PATH)
+    request.user = user
+    return safety_redirect(request)
+
+
+def screen(user, when=None, **yes) -> RedFlagScreening:
+    return RedFlagScreening.objects.create(
+        user=user,
+        answers={flag.value: bool(yes.get(flag.value)) for flag in RedFlag},
+        answered_at=when or timezone.now(),
+    )
+
+
+def test_first_the_disclaimer(rf, alice, disclaimer):
+    assert gate(rf, alice)["Location"] == f"{reverse('accounts:disclaimer')}?{NEXT}"
+
+
+def test_then_the_red_flag_screen(rf, alice, disclaimer):
+    DisclaimerAcknowledgement.objects.create(user=alice, disclaimer=disclaimer)
+    assert gate(rf, alice)["Location"] == f"{reverse('accounts:screening')}?{NEXT}"
+
+
+def test_then_through(rf, alice, disclaimer):
+    clear_safety_gate(alice)
+    assert gate(rf, alice) is None
+
+
+def test_a_yes_today_means_the_urgent_care_page(rf, alice, disclaimer):
+    clear_safety_gate(alice)
+    screen(alice, recent_trauma=True)
+    assert gate(rf, alice)["Location"] == reverse("accounts:screening_result")
+
+
+def test_all_no_after_a_yes_the_same_day_lets_through(rf, alice, disclaimer):
+    DisclaimerAcknowledgement.objects.create(user=alice, disclaimer=disclaimer)
+    screen(alice, timezone.now() - timedelta(minutes=5), recent_trauma=True)
+    screen(alice)
+    assert gate(rf, alice) is None
+
+
+def test_a_yes_on_an_earlier_day_asks_the_questions_again(rf, alice, disclaimer):
+    DisclaimerAcknowledgement.objects.create(user=alice, disclaimer=disclaimer)
+    with time_machine.travel(datetime(2026, 3, 2, 9, 0, tzinfo=UTC), tick=False):
+        screen(alice, timezone.now() - timedelta(hours=10), night_pain=True)  # 23:00 yesterday
+        assert gate(rf, alice)["Location"] == f"{reverse('accounts:screening')}?{NEXT}"
+
+
+def test_today_is_the_sites_time_zone(rf, alice, disclaimer, settings):
+    settings.TIME_ZONE = "America/New_York"
+    DisclaimerAcknowledgement.objects.create(user=alice, disclaimer=disclaimer)
+    # 02:00 UTC on the 2nd is still the 1st in New York, as was 21:00 UTC on the 1st.
+    with time_machine.travel(datetime(2026, 3, 2, 2, 0, tzinfo=UTC), tick=False):
+        screen(alice, datetime(2026, 3, 1, 21, 0, tzinfo=UTC), night_pain=True)
+        assert gate(rf, alice)["Location"] == reverse("accounts:screening_result")
+
+
+def test_a_new_disclaimer_version_comes_first_again(rf, alice, disclaimer):
+    clear_safety_gate(alice)
+    Disclaimer.objects.create(version=2, text="New.", published=True)
+    assert gate(rf, alice)["Location"].startswith(reverse("accounts:disclaimer"))
+
+
+def test_an_anonymous_request_is_left_to_login_required(rf, db):
+    assert gate(rf, AnonymousUser()) is None
+
+
+def test_the_gate_costs_one_query_once_the_disclaimer_is_cached(
+    rf, alice, disclaimer, django_assert_num_queries
+):
+    clear_safety_gate(alice)
+    gate(rf, alice)
+    with django_assert_num_queries(1):
+        assert gate(rf, alice) is None
+
+
+def test_the_status_reads_the_latest_screening(alice, disclaimer):
+    earlier = timezone.now() - timedelta(days=2)
+    screen(alice, earlier, fever_unwell=True)
+    latest = screen(alice)
+    status = safety_status(alice, disclaimer)
+    assert status.acknowledged_current_disclaimer is False
+    assert status.last_screening_any_yes is False
+    assert status.last_screening_at == latest.answered_at
+
+
+def test_each_users_gate_is_their_own(rf, alice, bob, disclaimer):
+    clear_safety_gate(alice)
+    screen(bob, fever_unwell=True)
+    assert gate(rf, alice) is None
+    assert gate(rf, bob)["Location"].startswith(reverse("accounts:disclaimer"))
+
+
+# --- The decorator -------------------------------------------------------------
+
+
+@safety_gate_required
+def start_session(request):
+    return HttpResponse("started")
+
+
+def test_the_decorator_asks_for_a_login_first(rf, db):
+    request = rf.get(SESSION_PATH)
+    request.user = AnonymousUser()
+    response = start_session(request)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:login"))
+
+
+def test_the_decorator_sends_through_the_gate_then_runs_the_view(rf, alice, disclaimer):
+    request = rf.get(SESSION_PATH)
+    request.user = alice
+    assert start_session(request)["Location"].startswith(reverse("accounts:disclaimer"))
+    clear_safety_gate(alice)
+    assert start_session(request).content == b"started"
+    assert start_session.__name__ == "start_session"
+
+
+# --- The whole walk --------------------------------------------------------------
+
+
+def test_a_newcomer_walks_from_sign_up_to_the_protocol(client, protocol, disclaimer):
+    response = client.post(
+        reverse("accounts:signup"),
+        {"email": "dana@example.com", "password1": PASSWORD, "password2": PASSWORD},
+        follow=True,
+    )
+    assert response.redirect_chain[-1][0].startswith(reverse("accounts:disclaimer"))
+    assert "Before you start" in response.content.decode()
+
+    response = client.post(
+        response.redirect_chain[-1][0],
+        {"understood": "on", "version": disclaimer.version, "next": protocol.get_absolute_url()},
+        follow=True,
+    )
+    assert response.redirect_chain[-1][0].startswith(reverse("accounts:screening"))
+    assert "A few safety questions" in response.content.decode()
+
+    response = client.post(
+        reverse("accounts:screening"),
+        {flag.value: "no" for flag in RedFlag} | {"next": protocol.get_absolute_url()},
+        follow=True,
+    )
+    assert response.redirect_chain[-1][0] == protocol.get_absolute_url()
+    assert response.status_code == 200
+    assert protocol.name in response.content.decode()
+
+    dana = User.objects.get(email="dana@example.com")
+    assert dana.acknowledgements.get().disclaimer == disclaimer
+    assert dana.screenings.get().any_yes is False
+
+
+@pytest.mark.parametrize("flag", list(RedFlag))
+def test_any_single_yes_stops_the_walk(client, alice, disclaimer, flag):
+    DisclaimerAcknowledgement.objects.create(user=alice, disclaimer=disclaimer)
+    client.force_login(alice)
+    data = {f.value: "yes" if f == flag else "no" for f in RedFlag}
+    response = client.post(reverse("accounts:screening"), data | {"next": "/session/"})
+    assert response["Location"] == reverse("accounts:screening_result")
+
+
+@pytest.mark.parametrize(
+    "next_url", ["/\x00", "http://[::1", "\\\\evil.example", "/%0d%0aSet-Cookie:x", "x" * 5000]
+)
+def test_odd_next_values_never_break_the_gate_pages(client, alice, disclaimer, next_url):
+    clear_safety_gate(alice)
+    client.force_login(alice)
+    for url in (reverse("accounts:disclaimer"), reverse("accounts:screening")):
+        assert client.get(url, {"next": next_url}).status_code == 200
+    response = client.post(
+        reverse("accounts:screening"), {flag.value: "no" for flag in RedFlag} | {"next": next_url}
+    )
+    assert response.status_code == 302
+    assert "evil" not in response["Location"]
+    assert "\n" not in response["Location"]

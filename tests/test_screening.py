@@ -1,0 +1,123 @@
+"""The red-flag screen: six yes/no questions; any yes means no guided session today."""
+
+import pytest
+from django.urls import reverse
+
+from accounts.models import RedFlag, RedFlagScreening
+from tests.conftest import clear_safety_gate
+
+SCREENING = reverse("accounts:screening")
+RESULT = reverse("accounts:screening_result")
+
+
+def answers(**yes) -> dict:
+    """All six answered no, except those given as yes."""
+    return {flag.value: "yes" if yes.get(flag.value) else "no" for flag in RedFlag}
+
+
+def test_the_page_needs_a_login(client, db):
+    response = client.get(SCREENING)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:login"))
+
+
+def test_the_page_asks_six_questions_none_answered(client, alice):
+    client.force_login(alice)
+    content = client.get(SCREENING).content.decode()
+    assert content.count("<fieldset") == 6
+    assert content.count('type="radio"') == 12
+    assert "checked" not in content  # no answer is assumed
+    for flag in RedFlag:
+        assert flag.label.replace("'", "&#x27;") in content
+    assert "bladder or bowels" in content
+    assert "getting worse" in content
+
+
+def test_all_no_is_recorded_and_goes_on(client, alice, disclaimer, protocol):
+    clear_safety_gate(alice)
+    client.force_login(alice)
+    response = client.post(SCREENING, answers() | {"next": "/exercises/hip-cars/"})
+    assert response.status_code == 302
+    assert response["Location"] == "/exercises/hip-cars/"
+    latest = RedFlagScreening.objects.for_user(alice).latest_first().first()
+    assert latest.any_yes is False
+    assert latest.answers == {flag.value: False for flag in RedFlag}
+
+
+def test_all_no_without_next_goes_to_the_protocol(client, alice, disclaimer, protocol):
+    clear_safety_gate(alice)
+    client.force_login(alice)
+    response = client.post(SCREENING, answers(), follow=True)
+    assert response.redirect_chain[-1][0] == protocol.get_absolute_url()
+    assert "None of those signs today." in response.content.decode()
+
+
+@pytest.mark.parametrize("next_url", ["https://evil.example/", "//evil.example/"])
+def test_a_next_page_on_another_site_is_ignored(client, alice, disclaimer, protocol, next_url):
+    clear_safety_gate(alice)
+    client.force_login(alice)
+    response = client.post(SCREENING, answers() | {"next": next_url})
+    assert response["Location"] == protocol.get_absolute_url()
+
+
+def test_any_yes_is_recorded_and_shows_the_urgent_care_page(client, alice, settings):
+    settings.REFERRAL_URL = "https://practitioners.example/find"
+    client.force_login(alice)
+
+    response = client.post(SCREENING, answers(leg_weakness=True) | {"next": "/session/"})
+
+    assert response["Location"] == RESULT
+    screening = RedFlagScreening.objects.get()
+    assert screening.any_yes is True
+    assert screening.answers["leg_weakness"] is True
+    assert screening.answered_at is not None
+    page = client.get(RESULT)
+    content = page.content.decode()
+    assert page.status_code == 200
+    assert "no guided session today" in content
+    assert "urgent care" in content
+    assert RedFlag.LEG_WEAKNESS.label in content
+    assert RedFlag.BLADDER_BOWEL.label not in content
+    assert 'href="https://practitioners.example/find" target="_blank" rel="noopener"' in content
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {},
+        answers() | {"night_pain": ""},
+        answers() | {"fever_unwell": "maybe"},
+        dict.fromkeys(list(answers())[:5], "no"),
+    ],
+)
+def test_unanswered_or_odd_answers_get_a_clear_message(client, alice, data):
+    client.force_login(alice)
+    response = client.post(SCREENING, data)
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "Please answer every question with yes or no." in content
+    assert "Please answer yes or no." in content
+    assert 'aria-describedby="id_' in content
+    assert not RedFlagScreening.objects.exists()
+
+
+def test_answering_again_keeps_the_earlier_answers(client, alice, disclaimer):
+    clear_safety_gate(alice)
+    client.force_login(alice)
+    client.post(SCREENING, answers(fever_unwell=True))
+    client.post(SCREENING, answers())
+    assert RedFlagScreening.objects.for_user(alice).count() == 3
+
+
+def test_the_result_page_without_a_yes_goes_back(client, alice):
+    client.force_login(alice)
+    assert client.get(RESULT)["Location"] == SCREENING
+    client.post(SCREENING, answers())
+    assert client.get(RESULT)["Location"] == reverse("accounts:account")
+
+
+def test_bob_never_sees_alices_answers(client, alice, bob):
+    RedFlagScreening.objects.create(user=alice, answers={"saddle_numbness": True})
+    client.force_login(bob)
+    assert client.get(RESULT)["Location"] == SCREENING
+    assert "saddle" not in client.get(reverse("accounts:account")).content.decode()
