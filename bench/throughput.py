@@ -17,6 +17,7 @@ import argparse
 import os
 import sys
 import tempfile
+import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -25,7 +26,11 @@ from bench.common import bench_environment, gunicorn, manage, median, wrk
 
 
 def prepare(env: dict, users: int) -> list[tuple[str, str]]:
-    """Migrate, seed, and sign in `users` people mid-session; return (step path, cookie)."""
+    """Migrate, seed, and sign in `users` people mid-session; return (step path, cookie).
+
+    Each request must get the real step page (200), not a redirect: the
+    benchmark checks the status of every response (wrk counts non-2xx).
+    """
     manage(env, "migrate", "--no-input")
     manage(env, "seed_protocol")
     os.environ.update(env)
@@ -36,7 +41,13 @@ def prepare(env: dict, users: int) -> list[tuple[str, str]]:
     from django.db import connection
     from django.test import Client
 
-    from accounts.models import User
+    from accounts.models import (
+        Disclaimer,
+        DisclaimerAcknowledgement,
+        RedFlag,
+        RedFlagScreening,
+        User,
+    )
     from protocols.models import Protocol
     from sessions.models import TrainingSession
 
@@ -44,6 +55,9 @@ def prepare(env: dict, users: int) -> list[tuple[str, str]]:
     targets = []
     for index in range(users):
         user = User.objects.create_user(f"bench{index}@example.com", "x" * 20)
+        # Through the safety gate: the current disclaimer read, no red flags today.
+        DisclaimerAcknowledgement.objects.create(user=user, disclaimer=Disclaimer.objects.current())
+        RedFlagScreening.objects.create(user=user, answers={flag.value: False for flag in RedFlag})
         session = TrainingSession.start(user, protocol, pain_before=3)
         session.complete_step(1)  # on to step 2 of 21, no rest pending
         client = Client()
@@ -52,6 +66,16 @@ def prepare(env: dict, users: int) -> list[tuple[str, str]]:
         targets.append((session.get_absolute_url(), f"{settings.SESSION_COOKIE_NAME}={cookie}"))
     connection.close()
     return targets
+
+
+def check_is_step_page(base: str, target: tuple[str, str]) -> None:
+    """Refuse to measure a redirect (to log in, or to the safety gate) instead of the page."""
+    path, cookie = target
+    request = urllib.request.Request(base + path, headers={"Cookie": cookie})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        body = response.read().decode()
+        if response.url != base + path or "Step 2 of 21" not in body:
+            raise SystemExit(f"{path} did not answer with the step page (got {response.url})")
 
 
 def main() -> None:
@@ -71,6 +95,7 @@ def main() -> None:
         trivial = [("/bench/trivial/", cookie) for _, cookie in targets]
         results: dict[str, list[dict]] = {"trivial": [], "step": []}
         with gunicorn(env, workers=args.workers) as base:
+            check_is_step_page(base, targets[0])
             wrk(base, trivial, seconds=1)  # warm up both
             wrk(base, targets, seconds=1)
             for _ in range(args.rounds):
