@@ -71,6 +71,15 @@ class UserManager(DjangoUserManager):
 class User(AbstractUser):
     username = None
     email = models.EmailField("email address", unique=True)
+    # The safety gate runs on every guided screen. Its inputs live here, on
+    # the row every signed-in request loads anyway, so checking it costs no
+    # query. The acknowledgement and screening tables remain the record;
+    # `refresh_safety_state` recomputes these from them whenever they change.
+    acknowledged_disclaimer_version = models.PositiveIntegerField(
+        null=True, blank=True, editable=False
+    )
+    last_screening_at = models.DateTimeField(null=True, blank=True, editable=False)
+    last_screening_any_yes = models.BooleanField(null=True, blank=True, editable=False)
 
     objects = UserManager()
 
@@ -90,6 +99,26 @@ class User(AbstractUser):
     def save(self, *args, **kwargs):
         self.email = self.email.lower()
         super().save(*args, **kwargs)
+
+    def refresh_safety_state(self) -> None:
+        """Recompute the gate's inputs from the acknowledgements and screenings (two queries)."""
+        self.acknowledged_disclaimer_version = (
+            self.acknowledgements.order_by("-acknowledged_at")
+            .values_list("disclaimer__version", flat=True)
+            .first()
+        )
+        latest = (
+            RedFlagScreening.objects.for_user(self)
+            .latest_first()
+            .values_list("answered_at", "any_yes")
+            .first()
+        )
+        self.last_screening_at, self.last_screening_any_yes = latest or (None, None)
+        User.objects.filter(pk=self.pk).update(
+            acknowledged_disclaimer_version=self.acknowledged_disclaimer_version,
+            last_screening_at=self.last_screening_at,
+            last_screening_any_yes=self.last_screening_any_yes,
+        )
 
     def delete_with_traces(self) -> None:
         """Delete the account, everything that belongs to it, and its sign-in records.
@@ -276,22 +305,14 @@ class SafetyStatus:
 
 
 def safety_status(user, disclaimer: Disclaimer | None) -> SafetyStatus:
-    """What the gate needs to know about a user, in one query."""
-    latest = RedFlagScreening.objects.filter(user=models.OuterRef("pk")).latest_first()
-    row = (
-        User.objects.filter(pk=user.pk)
-        .values_list(
-            models.Exists(
-                DisclaimerAcknowledgement.objects.filter(
-                    user=models.OuterRef("pk"), disclaimer=disclaimer
-                )
-            ),
-            models.Subquery(latest.values("any_yes")[:1]),
-            models.Subquery(latest.values("answered_at")[:1]),
-        )
-        .get()
+    """What the gate needs to know about a user, read from the user row: no query."""
+    return SafetyStatus(
+        acknowledged_current_disclaimer=(
+            disclaimer is not None and user.acknowledged_disclaimer_version == disclaimer.version
+        ),
+        last_screening_any_yes=user.last_screening_any_yes,
+        last_screening_at=user.last_screening_at,
     )
-    return SafetyStatus(*row)
 
 
 class SiteConfiguration(models.Model):

@@ -111,6 +111,7 @@ def test_bumping_the_version_asks_again_and_keeps_old_acknowledgements(
 ):
     client.force_login(alice)
     acknowledge(client, disclaimer)
+    alice.refresh_from_db()  # as the next request loads her
     request = rf.get("/session/")
     request.user = alice
     assert "disclaimer" not in safety_redirect(request)["Location"]  # on to the screen

@@ -91,12 +91,13 @@ def test_an_anonymous_request_is_left_to_login_required(rf, db):
     assert gate(rf, AnonymousUser()) is None
 
 
-def test_the_gate_costs_one_query_once_the_disclaimer_is_cached(
+def test_the_gate_costs_no_query_once_the_disclaimer_is_cached(
     rf, alice, disclaimer, django_assert_num_queries
 ):
     clear_safety_gate(alice)
     gate(rf, alice)
-    with django_assert_num_queries(1):
+    # Its inputs are on the user row that authentication loads anyway.
+    with django_assert_num_queries(0):
         assert gate(rf, alice) is None
 
 
@@ -199,3 +200,31 @@ def test_odd_next_values_never_break_the_gate_pages(client, alice, disclaimer, n
     assert response.status_code == 302
     assert "evil" not in response["Location"]
     assert "\n" not in response["Location"]
+
+
+def test_the_user_row_follows_the_record_however_it_changes(alice, disclaimer):
+    assert (alice.acknowledged_disclaimer_version, alice.last_screening_at) == (None, None)
+    DisclaimerAcknowledgement.objects.create(user=alice, disclaimer=disclaimer)
+    yes = RedFlagScreening.objects.create(user=alice, answers={"night_pain": True})
+    alice.refresh_from_db()
+    assert alice.acknowledged_disclaimer_version == disclaimer.version
+    assert (alice.last_screening_at, alice.last_screening_any_yes) == (yes.answered_at, True)
+
+    no = RedFlagScreening.objects.create(user=alice, answers={"night_pain": False})
+    alice.refresh_from_db()
+    assert (alice.last_screening_at, alice.last_screening_any_yes) == (no.answered_at, False)
+
+    no.delete()  # e.g. a coach removes a row in admin: the earlier answers count again
+    alice.refresh_from_db()
+    assert (alice.last_screening_at, alice.last_screening_any_yes) == (yes.answered_at, True)
+
+
+def test_an_earlier_screening_saved_late_does_not_hide_the_latest(alice, disclaimer):
+    latest = RedFlagScreening.objects.create(user=alice, answers={"fever_unwell": True})
+    RedFlagScreening.objects.create(
+        user=alice,
+        answers={"fever_unwell": False},
+        answered_at=latest.answered_at - timedelta(days=1),
+    )
+    alice.refresh_from_db()
+    assert (alice.last_screening_at, alice.last_screening_any_yes) == (latest.answered_at, True)

@@ -438,10 +438,11 @@ def test_an_admin_edit_shows_on_the_next_step_screen(signed_in, alice_session):
     )
 
 
-def test_the_step_screen_costs_four_queries_when_warm(
+def test_the_step_screen_costs_three_queries_when_warm(
     signed_in, alice_session, django_assert_num_queries
 ):
     signed_in.get(alice_session.get_absolute_url())
-    # The login session, the user, the safety gate, the training session with its protocol.
-    with django_assert_num_queries(4):
+    # The login session, the user (with the safety gate's inputs), the training
+    # session with its protocol.
+    with django_assert_num_queries(3):
         signed_in.get(alice_session.get_absolute_url())
