@@ -124,7 +124,9 @@ _SQLITE_OPTIONS = {
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
+        # Keep each worker's connection between requests: opening one (and
+        # setting SQLite's pragmas) cost more than the step page's queries.
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
         conn_health_checks=True,
     )
 }
