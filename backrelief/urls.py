@@ -7,5 +7,6 @@ admin.site.site_title = "Back Relief admin"
 urlpatterns = [
     path("", include("protocols.urls")),
     path("session/", include("sessions.urls")),
+    path("history/", include("sessions.history_urls")),
     path("admin/", admin.site.urls),
 ]
