@@ -28,7 +28,9 @@ from .progress import Progress
 
 SESSIONS_PER_PAGE = 20
 PAIN_CHART_SESSIONS = 30
+# Rows fetched from the database at a time, and lines sent to the client at a time.
 EXPORT_CHUNK_ROWS = 2000
+CSV_LINES_PER_CHUNK = 200
 # A cell a spreadsheet would read as a formula (or a command) starts with one of these.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -131,38 +133,31 @@ def _csv_lines(rows, zone) -> Iterator[str]:
     # middleware's time zone) has returned.
     writer = csv.writer(_Echo())
     # A byte-order mark: Excel then reads the file as UTF-8, not as ANSI.
-    yield "\ufeff"
-    yield writer.writerow(
-        [
-            "date",
-            "session",
-            "status",
-            "circuit",
-            "round",
-            "exercises",
-            f"completed at ({zone.key})",
-            "pain before",
-            "pain after",
-            "notes",
-        ]
-    )
+    header = ["date", "session", "status", "circuit", "round", "exercises"]
+    header += [f"completed at ({zone.key})", "pain before", "pain after", "notes"]
+    yield "\ufeff" + writer.writerow(header)
     status_names = dict(TrainingSession.Status.choices)
+    lines = []
     for row in rows:
         (pk, started_at, status, before, after, notes, circuit, number, done_at, done) = row
         exercises = "; ".join(f"{e['label']} {e['name']} ({e['prescription']})" for e in done or [])
         cells = [
-            timezone.localtime(started_at, zone).date().isoformat(),
+            started_at.astimezone(zone).date().isoformat(),
             pk,
             status_names.get(status, status),
             circuit,
             number,
             exercises,
-            f"{timezone.localtime(done_at, zone):%Y-%m-%d %H:%M:%S}" if done_at else "",
+            f"{done_at.astimezone(zone):%Y-%m-%d %H:%M:%S}" if done_at else "",
             before,
             after,
             notes,
         ]
-        yield writer.writerow(["" if cell is None else _spreadsheet_safe(cell) for cell in cells])
+        lines.append(writer.writerow(["" if c is None else _spreadsheet_safe(c) for c in cells]))
+        if len(lines) == CSV_LINES_PER_CHUNK:
+            yield "".join(lines)
+            lines = []
+    yield "".join(lines)
 
 
 @login_required

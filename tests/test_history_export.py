@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from sessions.history_views import _spreadsheet_safe
 from sessions.models import TrainingPreferences
-from tests.history_helpers import past_session
+from tests.history_helpers import many_past_sessions, past_session
 
 CSV_URL = reverse("history:export_csv")
 PRINT_URL = reverse("history:print")
@@ -124,6 +124,16 @@ def test_notes_with_commas_quotes_newlines_and_accents_survive(signed_in, alice,
     past_session(alice, timezone.now(), rounds=1, notes=notes)
     _, (_, row) = download(signed_in)
     assert row[9] == notes
+
+
+def test_a_long_export_is_sent_in_pieces_as_it_is_read(signed_in, alice, protocol):
+    many_past_sessions(alice, 300)
+    response = signed_in.get(CSV_URL)
+    chunks = list(response.streaming_content)
+    assert len(chunks) > 10  # 2,700 rounds, a couple of hundred lines at a time
+    assert max(len(chunk) for chunk in chunks) < 100_000
+    rows = list(csv.reader(io.StringIO(b"".join(chunks).decode("utf-8-sig"))))
+    assert len(rows) == 1 + 300 * 9
 
 
 def test_the_csv_holds_only_the_users_own_sessions(client, alice, bob, protocol):
