@@ -42,6 +42,10 @@ def _get_session_for_user(request: HttpRequest, session_id: int) -> TrainingSess
     )
 
 
+def _recent_pain(user) -> list[TrainingSession]:
+    return TrainingSession.objects.for_user(user).recent_pain(PAIN_CHART_SESSIONS)
+
+
 def _charts(progress: Progress, recent: list[TrainingSession]) -> dict:
     """Both charts' geometry, and what they show as rows for their tables."""
     weeks = progress.weeks
@@ -63,24 +67,9 @@ def _charts(progress: Progress, recent: list[TrainingSession]) -> dict:
     }
 
 
-def _recent_for_pain_chart(user) -> list[TrainingSession]:
-    return list(
-        TrainingSession.objects.for_user(user)
-        .over()
-        .only("started_at", "pain_before", "pain_after")
-        .order_by("-started_at")[:PAIN_CHART_SESSIONS]
-    )
-
-
-def _progress_for_user(user) -> Progress:
-    """Progress as of today in the user's zone: one row, however long the history."""
-    summary = ProgressSummary.objects.filter(user=user).first()
-    return Progress.from_summary(summary, timezone.localdate())
-
-
 @login_required
 def history_list(request: HttpRequest) -> HttpResponse:
-    progress = _progress_for_user(request.user)
+    progress = ProgressSummary.progress_for(request.user, timezone.localdate())
     sessions = TrainingSession.objects.for_user(request.user).for_history()
     # get_page turns "abc", "-1" or "99999" into a page that exists.
     page = Paginator(sessions, SESSIONS_PER_PAGE).get_page(request.GET.get("page"))
@@ -91,7 +80,7 @@ def history_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "progress": progress,
             "zone_chosen": bool(chosen_time_zone(request)),
-            **_charts(progress, _recent_for_pain_chart(request.user)),
+            **_charts(progress, _recent_pain(request.user)),
         },
     )
 
@@ -162,23 +151,7 @@ def _csv_lines(rows, zone) -> Iterator[str]:
 
 @login_required
 def export_csv(request: HttpRequest) -> StreamingHttpResponse:
-    rows = (
-        TrainingSession.objects.for_user(request.user)
-        .order_by("started_at", "pk", "rounds__completed_at", "rounds__pk")
-        .values_list(
-            "pk",
-            "started_at",
-            "status",
-            "pain_before",
-            "pain_after",
-            "notes",
-            "rounds__circuit_number",
-            "rounds__round_number",
-            "rounds__completed_at",
-            "rounds__exercises",
-        )
-        .iterator(chunk_size=EXPORT_CHUNK_ROWS)
-    )
+    rows = TrainingSession.objects.for_user(request.user).export_rows(EXPORT_CHUNK_ROWS)
     response = StreamingHttpResponse(
         _csv_lines(rows, timezone.get_current_timezone()), content_type="text/csv; charset=utf-8"
     )
@@ -192,7 +165,7 @@ def print_summary(request: HttpRequest) -> HttpResponse:
     period = PrintPeriodForm(request.GET)
     weeks_back = period.weeks_back()
     today = timezone.localdate()
-    progress = _progress_for_user(request.user)
+    progress = ProgressSummary.progress_for(request.user, today)
     sessions = TrainingSession.objects.for_user(request.user).for_history()
     since = None
     if weeks_back is not None:
@@ -208,7 +181,7 @@ def print_summary(request: HttpRequest) -> HttpResponse:
             "period": period,
             "today": today,
             "time_zone_name": timezone.get_current_timezone_name(),
-            **_charts(progress, _recent_for_pain_chart(request.user)),
+            **_charts(progress, _recent_pain(request.user)),
         },
     )
 

@@ -28,7 +28,7 @@ from django.utils import timezone
 
 from protocols.models import Circuit, PerSide, Protocol, Step
 
-from .progress import first_week_shown, runs
+from .progress import Progress, first_week_shown, runs
 
 PAIN_VALIDATORS = [MinValueValidator(0), MaxValueValidator(10)]
 # At or above this, pain is "high": the product offers the red-flag screen
@@ -142,6 +142,37 @@ class TrainingSessionQuerySet(models.QuerySet):
         )
         return self.defer("plan").annotate(rounds_done=Coalesce(Subquery(rounds), 0))
 
+    def recent_pain(self, count: int) -> list[TrainingSession]:
+        """The last `count` sessions that are over, newest first, with their pain only."""
+        return list(
+            self.over()
+            .only("started_at", "pain_before", "pain_after")
+            .order_by("-started_at")[:count]
+        )
+
+    def export_rows(self, chunk_size: int):
+        """A row per completed round (or one per session without any), oldest first, streamed.
+
+        The LEFT JOIN that a reverse relation in values_list makes keeps the
+        sessions that ended before their first round.
+        """
+        return (
+            self.order_by("started_at", "pk", "rounds__completed_at", "rounds__pk")
+            .values_list(
+                "pk",
+                "started_at",
+                "status",
+                "pain_before",
+                "pain_after",
+                "notes",
+                "rounds__circuit_number",
+                "rounds__round_number",
+                "rounds__completed_at",
+                "rounds__exercises",
+            )
+            .iterator(chunk_size=chunk_size)
+        )
+
     def days_trained(self):
         """One row a local day: the sessions that count, and their pain change.
 
@@ -226,6 +257,12 @@ class TrainingSession(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("training_sessions:session", args=[self.pk])
 
+    def delete(self, *args, **kwargs):
+        """Delete it and its rounds, and take it out of the user's progress."""
+        result = super().delete(*args, **kwargs)
+        ProgressSummary.refresh_for(self.user_id)
+        return result
+
     @classmethod
     def start(cls, user, protocol: Protocol, pain_before: int | None) -> TrainingSession:
         """Start a session on a `with_exercises()` protocol, or return the one in progress."""
@@ -298,13 +335,6 @@ class TrainingSession(models.Model):
     @property
     def duration(self) -> timedelta | None:
         return (self.finished_at - self.started_at) if self.finished_at else None
-
-    @property
-    def pain_change(self) -> int | None:
-        """After minus before: below zero, the back hurt less afterwards."""
-        if self.pain_before is None or self.pain_after is None:
-            return None
-        return self.pain_after - self.pain_before
 
     @property
     def needs_referral(self) -> bool:
@@ -381,11 +411,6 @@ class TrainingSession(models.Model):
         self.pain_after, self.notes = pain_after, notes
         self.save(update_fields=["pain_after", "notes"])
         ProgressSummary.refresh_for(self.user_id)
-
-    def delete(self, *args, **kwargs):
-        result = super().delete(*args, **kwargs)
-        ProgressSummary.refresh_for(self.user_id)
-        return result
 
     def _record_round(self, step: PlannedStep, when) -> None:
         first = step.number - sum(
@@ -541,7 +566,8 @@ class TrainingPreferences(models.Model):
             alarm.add("trigger", timedelta(0))
             event.add_component(alarm)
             calendar.add_component(event)
-            calendar.add_missing_timezones()
+            # The zone's rules from the first reminder on (up to icalendar's 2038).
+            calendar.add_missing_timezones(first_date=first.date())
         return calendar.to_ical()
 
 
@@ -573,6 +599,11 @@ class ProgressSummary(models.Model):
 
     def __str__(self) -> str:
         return f"Progress of {self.user_id}"
+
+    @classmethod
+    def progress_for(cls, user, today: date) -> Progress:
+        """Progress as of `today` (in the user's zone): one row, however long the history."""
+        return Progress.from_summary(cls.objects.filter(user=user).first(), today)
 
     @classmethod
     def refresh_for(cls, user_id: int) -> None:
