@@ -73,7 +73,7 @@ def past_session(
         notes=notes,
         plan=plan,
         total_rounds=rounds_in_plan(plan),
-        steps_done=sum(1 for _ in plan) if status == "finished" else 0,
+        steps_done=len(plan) if status == "finished" else 0,
     )
     CompletedRound.objects.bulk_create(
         CompletedRound(
