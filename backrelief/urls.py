@@ -8,5 +8,6 @@ urlpatterns = [
     path("", include("protocols.urls")),
     path("session/", include("sessions.urls")),
     path("account/", include("accounts.urls")),
+    path("history/", include("sessions.history_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,6 +1,9 @@
+import functools
+import zoneinfo
+
 from django import forms
 
-from .models import NOTES_MAX_LENGTH
+from .models import NOTES_MAX_LENGTH, TrainingPreferences, Weekday
 
 PAIN_CHOICES = [(number, str(number)) for number in range(11)]
 PAIN_ERROR = "Choose a number from 0 (no pain) to 10 (the worst pain you can imagine)."
@@ -62,3 +65,101 @@ class StepForm(forms.Form):
 
 class RestForm(forms.Form):
     after_step = forms.IntegerField(min_value=1, max_value=1000)
+
+
+# --- History: preferences and the printed summary -------------------------------------
+
+# The system's own zone and a placeholder are in the tz database's list but are
+# no place anyone lives.
+NOT_PLACES = {"localtime", "Factory", "posixrules"}
+
+
+@functools.cache
+def known_time_zones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones() - NOT_PLACES)
+
+
+@functools.cache
+def time_zone_choices() -> list:
+    """Grouped by region for the select: ("Europe", [("Europe/London", "Europe/London"), …])."""
+    regions: dict[str, list[tuple[str, str]]] = {}
+    for name in sorted(known_time_zones()):
+        region, _, place = name.partition("/")
+        if place and region not in {"Etc", "SystemV"}:
+            regions.setdefault(region, []).append((name, name.replace("_", " ")))
+    return [
+        ("", "Not chosen: UTC"),
+        ("UTC", "UTC"),
+        *((region, places) for region, places in sorted(regions.items())),
+    ]
+
+
+class PreferencesForm(forms.ModelForm):
+    time_zone = forms.CharField(
+        label="Your time zone",
+        required=False,
+        help_text="Dates, times and streaks follow it, and so do your reminders.",
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    training_days = forms.TypedMultipleChoiceField(
+        label="Days you mean to train",
+        choices=Weekday.choices,
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "Choose days from Monday to Sunday."},
+    )
+    reminder_time = forms.TimeField(
+        label="Reminder time",
+        help_text="Your calendar reminds you at this time on those days.",
+        input_formats=["%H:%M", "%H:%M:%S"],
+        widget=forms.TimeInput(attrs={"type": "time", "class": "form-control"}, format="%H:%M"),
+        error_messages={
+            "required": "Choose a time for the reminder, such as 07:30.",
+            "invalid": "Enter a time such as 07:30 (hours 00 to 23, minutes 00 to 59).",
+        },
+    )
+
+    class Meta:
+        model = TrainingPreferences
+        fields = ["time_zone", "training_days", "reminder_time"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        choices = time_zone_choices()
+        chosen = self.instance.time_zone
+        if chosen and chosen != "UTC" and chosen.partition("/")[0] not in dict(choices[2:]):
+            # An old-style name (say "GB") the list leaves out: keep it selectable.
+            choices = [*choices, (chosen, chosen)]
+        self.fields["time_zone"].widget.choices = choices
+        if not chosen:
+            # static/js/timezone.js fills in the browser's zone, for the user to save.
+            self.fields["time_zone"].widget.attrs["data-browser-time-zone"] = ""
+
+    def clean_time_zone(self) -> str:
+        name = self.cleaned_data["time_zone"].strip()
+        if name and name not in known_time_zones():
+            raise forms.ValidationError(
+                "Choose your time zone from the list (for example Europe/London)."
+            )
+        return name
+
+    def clean_training_days(self) -> list[int]:
+        return sorted(set(self.cleaned_data["training_days"]))
+
+
+class PrintPeriodForm(forms.Form):
+    """Which sessions the printed summary lists; anything unexpected means all of them."""
+
+    PERIODS = {"4": 4, "12": 12, "all": None}
+
+    weeks = forms.ChoiceField(
+        choices=[("4", "Last 4 weeks"), ("12", "Last 12 weeks"), ("all", "Everything")],
+        required=False,
+    )
+
+    def weeks_back(self) -> int | None:
+        """How many weeks to list, or None for everything."""
+        if self.is_valid() and self.cleaned_data["weeks"]:
+            return self.PERIODS[self.cleaned_data["weeks"]]
+        return None

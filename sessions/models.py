@@ -12,23 +12,33 @@ holds at most one row per (session, circuit, round).
 
 from __future__ import annotations
 
+import secrets
+import zoneinfo
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
 
+import icalendar
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import IntegrityError, models, transaction
-from django.db.models import Q
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
 from protocols.models import Circuit, PerSide, Protocol, Step
+
+from .progress import Progress, first_week_shown, runs
 
 PAIN_VALIDATORS = [MinValueValidator(0), MaxValueValidator(10)]
 # At or above this, pain is "high": the product offers the red-flag screen
 # again and shows the referral link.
 HIGH_PAIN = 7
 NOTES_MAX_LENGTH = 2000
+
+
+def rounds_in_plan(plan: list[dict]) -> int:
+    return sum(1 for entry in plan if entry["ends_round"])
 
 
 def plan_from_steps(steps: list[Step]) -> list[dict]:
@@ -113,6 +123,77 @@ class TrainingSessionQuerySet(models.QuerySet):
     def in_progress(self) -> TrainingSessionQuerySet:
         return self.filter(status=TrainingSession.Status.IN_PROGRESS)
 
+    def over(self) -> TrainingSessionQuerySet:
+        """Finished or ended early: no longer in progress."""
+        return self.exclude(status=TrainingSession.Status.IN_PROGRESS)
+
+    def for_history(self) -> TrainingSessionQuerySet:
+        """Without the plan (the heavy column), with `rounds_done` counted per row.
+
+        The count is a subquery, not a JOIN and GROUP BY, so a page of 20
+        costs 20 index look-ups however many sessions the user has.
+        """
+        rounds = (
+            CompletedRound.objects.filter(session=OuterRef("pk"))
+            .order_by()
+            .values("session")
+            .annotate(count=Count("pk"))
+            .values("count")
+        )
+        return self.defer("plan").annotate(rounds_done=Coalesce(Subquery(rounds), 0))
+
+    def recent_pain(self, count: int) -> list[TrainingSession]:
+        """The last `count` sessions that are over, newest first, with their pain only."""
+        return list(
+            self.over()
+            .only("started_at", "pain_before", "pain_after")
+            .order_by("-started_at")[:count]
+        )
+
+    def export_rows(self, chunk_size: int):
+        """A row per completed round (or one per session without any), oldest first, streamed.
+
+        The LEFT JOIN that a reverse relation in values_list makes keeps the
+        sessions that ended before their first round.
+        """
+        return (
+            self.order_by("started_at", "pk", "rounds__completed_at", "rounds__pk")
+            .values_list(
+                "pk",
+                "started_at",
+                "status",
+                "pain_before",
+                "pain_after",
+                "notes",
+                "rounds__circuit_number",
+                "rounds__round_number",
+                "rounds__completed_at",
+                "rounds__exercises",
+            )
+            .iterator(chunk_size=chunk_size)
+        )
+
+    def days_trained(self):
+        """One row a local day: the sessions that count, and their pain change.
+
+        A session counts (towards streaks and weekly totals) once it is over
+        and has at least one round. Reads the user's whole history: it feeds
+        ProgressSummary when something changes, never a page view.
+        """
+        counts = Exists(CompletedRound.objects.filter(session=OuterRef("pk"))) & ~Q(
+            status=TrainingSession.Status.IN_PROGRESS
+        )
+        pain_change = F("pain_after") - F("pain_before")
+        return (
+            self.order_by("local_date")
+            .values("local_date")
+            .annotate(
+                counted=Count("pk", filter=counts),
+                pain_change_total=Sum(pain_change),
+                pain_change_sessions=Count(pain_change),
+            )
+        )
+
 
 class TrainingSession(models.Model):
     class Status(models.TextChoices):
@@ -129,6 +210,9 @@ class TrainingSession(models.Model):
     protocol_name = models.CharField(max_length=120)
     status = models.CharField(max_length=20, choices=Status, default=Status.IN_PROGRESS)
     started_at = models.DateTimeField(default=timezone.now)
+    # The calendar day it started on, in the user's time zone at the time:
+    # streaks and weekly counts read this one small column, never the times.
+    local_date = models.DateField(default=timezone.localdate)
     finished_at = models.DateTimeField(null=True, blank=True)
     pain_before = models.PositiveSmallIntegerField(
         null=True, blank=True, validators=PAIN_VALIDATORS
@@ -137,6 +221,9 @@ class TrainingSession(models.Model):
     notes = models.TextField(blank=True, max_length=NOTES_MAX_LENGTH)
     plan = models.JSONField(help_text="The steps as they were when the session started.")
     steps_done = models.PositiveSmallIntegerField(default=0)
+    # How many rounds the plan has. The plan never changes once started, so
+    # this copy never drifts, and history lists need not load the plan.
+    total_rounds = models.PositiveSmallIntegerField(default=0)
     resting = models.BooleanField(
         default=False, help_text="Between the step just done and the next one, resting."
     )
@@ -160,6 +247,8 @@ class TrainingSession(models.Model):
         indexes = [
             # History: a user's sessions, newest first.
             models.Index(fields=["user", "-started_at"], name="training_session_history"),
+            # Progress: a user's sessions grouped by local day (streaks, weeks).
+            models.Index(fields=["user", "local_date"], name="training_session_days"),
         ]
 
     def __str__(self) -> str:
@@ -168,9 +257,17 @@ class TrainingSession(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("training_sessions:session", args=[self.pk])
 
+    def delete(self, *args, **kwargs):
+        """Delete it and its rounds, and take it out of the user's progress."""
+        result = super().delete(*args, **kwargs)
+        ProgressSummary.refresh_for(self.user_id)
+        return result
+
     @classmethod
     def start(cls, user, protocol: Protocol, pain_before: int | None) -> TrainingSession:
         """Start a session on a `with_exercises()` protocol, or return the one in progress."""
+        plan = plan_from_steps(protocol.steps())
+        now = timezone.now()
         try:
             with transaction.atomic():
                 return cls.objects.create(
@@ -178,11 +275,18 @@ class TrainingSession(models.Model):
                     protocol=protocol,
                     protocol_name=protocol.name,
                     pain_before=pain_before,
-                    plan=plan_from_steps(protocol.steps()),
+                    plan=plan,
+                    total_rounds=rounds_in_plan(plan),
+                    started_at=now,
+                    # The active zone is the user's (sessions.middleware).
+                    local_date=timezone.localdate(now),
                 )
         except IntegrityError:
             # A second tab or a double tap started one a moment ago: use it.
             return cls.objects.for_user(user).in_progress().get()
+
+    def get_history_url(self) -> str:
+        return reverse("history:detail", args=[self.pk])
 
     @property
     def is_in_progress(self) -> bool:
@@ -191,10 +295,6 @@ class TrainingSession(models.Model):
     @property
     def total_steps(self) -> int:
         return len(self.plan)
-
-    @property
-    def total_rounds(self) -> int:
-        return sum(1 for entry in self.plan if entry["ends_round"])
 
     @property
     def current_step(self) -> PlannedStep | None:
@@ -277,6 +377,8 @@ class TrainingSession(models.Model):
         if moved:
             for name, value in fields.items():
                 setattr(self, name, value)
+            if step.is_last:
+                ProgressSummary.refresh_for(self.user_id)
         return moved
 
     def end_rest(self, after_step: int) -> bool:
@@ -301,7 +403,14 @@ class TrainingSession(models.Model):
         )
         if moved:
             self.status, self.finished_at, self.resting = self.Status.ENDED_EARLY, now, False
+            ProgressSummary.refresh_for(self.user_id)
         return moved
+
+    def reflect(self, pain_after: int | None, notes: str) -> None:
+        """Record how the back felt afterwards (the average pain change moves with it)."""
+        self.pain_after, self.notes = pain_after, notes
+        self.save(update_fields=["pain_after", "notes"])
+        ProgressSummary.refresh_for(self.user_id)
 
     def _record_round(self, step: PlannedStep, when) -> None:
         first = step.number - sum(
@@ -348,3 +457,179 @@ class CompletedRound(models.Model):
 
     def __str__(self) -> str:
         return f"Circuit {self.circuit_number}, round {self.round_number}"
+
+
+def new_feed_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class Weekday(models.IntegerChoices):
+    """Python's numbering (Monday is 0), with iCalendar's two-letter codes."""
+
+    MONDAY = 0, "Monday"
+    TUESDAY = 1, "Tuesday"
+    WEDNESDAY = 2, "Wednesday"
+    THURSDAY = 3, "Thursday"
+    FRIDAY = 4, "Friday"
+    SATURDAY = 5, "Saturday"
+    SUNDAY = 6, "Sunday"
+
+    @property
+    def ical(self) -> str:
+        return self.name[:2]
+
+
+# How long the reminder's calendar event lasts: a session takes about this.
+REMINDER_MINUTES = 25
+
+
+class TrainingPreferences(models.Model):
+    """When a user means to train, their time zone, and their private calendar feed.
+
+    No row until the user first saves their settings: until then the
+    defaults below apply (the server's zone, which is UTC unless configured).
+    """
+
+    # The preferences are the user's; they go with the account.
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="training_preferences"
+    )
+    time_zone = models.CharField(
+        max_length=64, blank=True, help_text="An IANA name, e.g. Europe/London; blank: not chosen."
+    )
+    training_days = models.JSONField(
+        default=list, blank=True, help_text="Weekday numbers, Monday 0 … Sunday 6."
+    )
+    reminder_time = models.TimeField(default=time(18, 0))
+    # The secret in the calendar feed's URL. Stored as is: the settings page
+    # shows the link again whenever the user wants to add it to a calendar, and
+    # the feed reveals only when they plan to train (no pain, no notes).
+    feed_token = models.CharField(max_length=64, unique=True, default=new_feed_token)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "training preferences"
+
+    def __str__(self) -> str:
+        return f"Training preferences of {self.user}"
+
+    @classmethod
+    def for_user(cls, user) -> TrainingPreferences:
+        """The user's preferences, or unsaved defaults (one query)."""
+        return cls.objects.filter(user=user).first() or cls(user=user)
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.time_zone or settings.TIME_ZONE)
+
+    @property
+    def weekdays(self) -> list[Weekday]:
+        return [Weekday(number) for number in sorted(set(self.training_days))]
+
+    def reset_feed_token(self) -> None:
+        """A new secret: the old feed URL stops working at once."""
+        self.feed_token = new_feed_token()
+        self.save(update_fields=["feed_token", "updated_at"])
+
+    def first_reminder(self, today: date) -> datetime | None:
+        """The first training day on or after `today`, at the reminder time, in the user's zone."""
+        if not self.training_days:
+            return None
+        days_ahead = min((number - today.weekday()) % 7 for number in self.training_days)
+        return datetime.combine(today + timedelta(days=days_ahead), self.reminder_time, self.zone)
+
+    def reminder_calendar(self, start_url: str) -> bytes:
+        """The ICS feed: one weekly event on the chosen days, with an alarm.
+
+        It says when to train and links to the app; nothing about how anyone's
+        back felt is in it.
+        """
+        calendar = icalendar.Calendar()
+        calendar.add("prodid", "-//Back Relief//Training reminders//EN")
+        calendar.add("version", "2.0")
+        calendar.add("x-wr-calname", "Back Relief")
+        calendar.add("refresh-interval", timedelta(hours=12), parameters={"VALUE": "DURATION"})
+        first = self.first_reminder(timezone.localdate(self.updated_at, self.zone))
+        if first is not None:
+            event = icalendar.Event()
+            event.add("uid", f"training-reminder-{self.pk}@back-relief")
+            event.add("dtstamp", self.updated_at)
+            event.add("summary", "Back Relief: time for your back exercises")
+            event.add("description", f"Start your session: {start_url}")
+            event.add("url", start_url)
+            event.add("dtstart", first)
+            event.add("duration", timedelta(minutes=REMINDER_MINUTES))
+            event.add("rrule", {"freq": "weekly", "byday": [day.ical for day in self.weekdays]})
+            alarm = icalendar.Alarm()
+            alarm.add("action", "DISPLAY")
+            alarm.add("description", "Time for your back exercises")
+            alarm.add("trigger", timedelta(0))
+            event.add_component(alarm)
+            calendar.add_component(event)
+            # The zone's rules from the first reminder on (up to icalendar's 2038).
+            calendar.add_missing_timezones(first_date=first.date())
+        return calendar.to_ical()
+
+
+class ProgressSummary(models.Model):
+    """What "progress at a glance" needs from a user's whole history, kept current.
+
+    A page view reads this one row, so it costs the same for 10 sessions or
+    10 000. `refresh_for` recomputes it (one grouped query over the history)
+    whenever a session ends, gets its pain rating, or is deleted: the only
+    events that change a streak, a week's count or the pain average.
+    """
+
+    # Derived from the user's sessions; it goes with them.
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="progress_summary"
+    )
+    longest_streak = models.PositiveIntegerField(default=0)
+    last_run_end = models.DateField(null=True, blank=True)
+    last_run_days = models.PositiveIntegerField(default=0)
+    recent_days = models.JSONField(
+        default=dict, help_text="Sessions that count, per local day, over the last weeks shown."
+    )
+    pain_change_total = models.IntegerField(default=0)
+    pain_change_sessions = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "progress summaries"
+
+    def __str__(self) -> str:
+        return f"Progress of {self.user_id}"
+
+    @classmethod
+    def progress_for(cls, user, today: date) -> Progress:
+        """Progress as of `today` (in the user's zone): one row, however long the history."""
+        return Progress.from_summary(cls.objects.filter(user=user).first(), today)
+
+    @classmethod
+    def refresh_for(cls, user_id: int) -> None:
+        """Recompute from the user's sessions (a few queries; time grows with the history).
+
+        The row is locked first (on PostgreSQL; SQLite's write transactions
+        queue anyway), so two refreshes at once cannot leave the older result.
+        """
+        horizon = first_week_shown(timezone.localdate())
+        with transaction.atomic():
+            summary, _ = cls.objects.select_for_update().get_or_create(user_id=user_id)
+            counted: dict[date, int] = {}
+            pain_total = pain_sessions = 0
+            for row in TrainingSession.objects.filter(user_id=user_id).days_trained():
+                if row["counted"]:
+                    counted[row["local_date"]] = row["counted"]
+                if row["pain_change_sessions"]:
+                    pain_total += row["pain_change_total"]
+                    pain_sessions += row["pain_change_sessions"]
+            found = runs(counted)
+            summary.longest_streak = found.longest
+            summary.last_run_end = found.last_end
+            summary.last_run_days = found.last_days
+            summary.recent_days = {
+                day.isoformat(): count for day, count in counted.items() if day >= horizon
+            }
+            summary.pain_change_total = pain_total
+            summary.pain_change_sessions = pain_sessions
+            summary.save()

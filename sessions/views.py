@@ -121,9 +121,7 @@ def finish(request: HttpRequest, session_id: int) -> HttpResponse:
     if request.method == "POST":
         form = ReflectionForm(request.POST)
         if form.is_valid():
-            session.pain_after = form.cleaned_data["pain_after"]
-            session.notes = form.cleaned_data["notes"]
-            session.save(update_fields=["pain_after", "notes"])
+            session.reflect(form.cleaned_data["pain_after"], form.cleaned_data["notes"])
             return redirect("training_sessions:summary", session.pk)
     else:
         form = ReflectionForm(initial={"pain_after": session.pain_after, "notes": session.notes})

@@ -9,7 +9,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from protocols.models import Exercise, Protocol
-from sessions.models import TrainingSession
+from sessions.models import TrainingPreferences, TrainingSession
 from tests.conftest import clear_safety_gate
 
 # Anyone may read these.
@@ -35,6 +35,10 @@ SIGNED_IN = {
     "accounts:disclaimer",
     "accounts:screening",
     "accounts:screening_result",
+    "history:list",
+    "history:export_csv",
+    "history:print",
+    "history:settings",
 }
 # Pages of one session: its owner only; anyone else gets a 404.
 OWNED = {
@@ -42,9 +46,16 @@ OWNED = {
     "training_sessions:end",
     "training_sessions:finish",
     "training_sessions:summary",
+    "history:detail",
+    "history:delete",
 }
 # Actions on one session, POST only: its owner only; anyone else gets a 404.
 OWNED_ACTIONS = {"training_sessions:complete_step", "training_sessions:end_rest"}
+# POST-only actions on one's own account: nobody is sent to log in.
+SIGNED_IN_ACTIONS = {"history:reset_feed"}
+# A secret link instead of a login (a calendar app cannot sign in): the
+# right token is a 200, any other a 404, signed in or not.
+TOKEN = {"history:calendar_feed"}
 # POST-only and harmless for anyone: logging out when not logged in just goes home.
 ANYONE_ACTIONS = {"accounts:logout"}
 
@@ -63,7 +74,9 @@ def url_names(patterns=None, namespace: str = "") -> set[str]:
 
 
 def test_every_url_is_classified():
-    classified = PUBLIC | SIGNED_IN | OWNED | OWNED_ACTIONS | ANYONE_ACTIONS
+    classified = (
+        PUBLIC | SIGNED_IN | OWNED | OWNED_ACTIONS | SIGNED_IN_ACTIONS | TOKEN | ANYONE_ACTIONS
+    )
     unclassified = url_names() - classified
     assert not unclassified, f"decide who may see these, then add them here: {unclassified}"
     assert not classified - url_names(), "classified names that no longer exist"
@@ -74,7 +87,9 @@ def sample(alice, bob, protocol, disclaimer):
     clear_safety_gate(alice)
     clear_safety_gate(bob)
     session = TrainingSession.start(alice, Protocol.objects.with_exercises().get(), 3)
+    preferences = TrainingPreferences.objects.create(user=alice, training_days=[0, 3])
     return {
+        "history:calendar_feed": {"token": preferences.feed_token},
         "protocols:protocol": {"slug": protocol.slug},
         "protocols:exercise": {"slug": Exercise.objects.first().slug},
         "accounts:password_reset_confirm": {"uidb64": "MQ", "token": "set-password"},
@@ -100,7 +115,9 @@ def test_personal_pages_send_nobody_to_log_in(client, sample, name):
     assert response["Location"].startswith(reverse("accounts:login"))
 
 
-@pytest.mark.parametrize("name", sorted(OWNED_ACTIONS | {"training_sessions:end"}))
+@pytest.mark.parametrize(
+    "name", sorted(OWNED_ACTIONS | SIGNED_IN_ACTIONS | {"training_sessions:end"})
+)
 def test_personal_actions_send_nobody_to_log_in(client, sample, name):
     response = client.post(url_for(name, sample))
     assert response.status_code == 302
@@ -137,6 +154,22 @@ def test_anyone_actions_take_posts_only(client, alice, sample, name):
     assert client.post(url_for(name, sample)).status_code == 302
     client.force_login(alice)
     assert client.post(url_for(name, sample)).status_code == 302
+
+
+@pytest.mark.parametrize("name", sorted(SIGNED_IN_ACTIONS))
+def test_signed_in_actions_work_for_their_person_by_post_only(client, alice, sample, name):
+    client.force_login(alice)
+    assert client.get(url_for(name, sample)).status_code == 405
+    assert client.post(url_for(name, sample)).status_code == 302
+
+
+@pytest.mark.parametrize("name", sorted(TOKEN))
+def test_token_links_open_with_their_token_only(client, bob, sample, name):
+    assert client.get(url_for(name, sample)).status_code == 200
+    client.force_login(bob)  # signing in as someone else changes nothing
+    assert client.get(url_for(name, sample)).status_code == 200
+    wrong = dict.fromkeys(sample[name], "not-the-token")
+    assert client.get(reverse(name, kwargs=wrong)).status_code == 404
 
 
 def test_admin_asks_nobody_and_non_staff_to_log_in_as_staff(client, alice, sample):

@@ -1,0 +1,233 @@
+"""History: what a user did, how their back felt, and a record for their clinician.
+
+Every page reads only the signed-in user's rows (`for_user`), so another
+user's session is a 404 by construction; the calendar feed is the one page
+without a sign-in, and its secret token is what it is looked up by.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from datetime import timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import dateformat, timezone
+from django.views.decorators.http import require_POST
+
+from .charts import bar_chart, pain_chart
+from .forms import PreferencesForm, PrintPeriodForm
+from .middleware import chosen_time_zone, remember_time_zone
+from .models import ProgressSummary, TrainingPreferences, TrainingSession
+from .progress import Progress
+
+SESSIONS_PER_PAGE = 20
+PAIN_CHART_SESSIONS = 30
+# Rows fetched from the database at a time, and lines sent to the client at a time.
+EXPORT_CHUNK_ROWS = 2000
+CSV_LINES_PER_CHUNK = 200
+# A cell a spreadsheet would read as a formula (or a command) starts with one of these.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _get_session_for_user(request: HttpRequest, session_id: int) -> TrainingSession:
+    """The signed-in user's session, without its plan; anyone else's is a 404."""
+    return get_object_or_404(
+        TrainingSession.objects.for_user(request.user).for_history(), pk=session_id
+    )
+
+
+def _recent_pain(user) -> list[TrainingSession]:
+    return TrainingSession.objects.for_user(user).recent_pain(PAIN_CHART_SESSIONS)
+
+
+def _charts(progress: Progress, recent: list[TrainingSession]) -> dict:
+    """Both charts' geometry, and what they show as rows for their tables."""
+    weeks = progress.weeks
+    recent = recent[::-1]  # oldest on the left
+    return {
+        "weeks_chart": bar_chart(
+            [week.sessions for week in weeks],
+            [f"from {dateformat.format(weeks[0].start, 'j M')}", "this week"],
+        ),
+        "pain_chart": pain_chart(
+            [session.pain_before for session in recent],
+            [session.pain_after for session in recent],
+            [dateformat.format(timezone.localtime(recent[0].started_at), "j M"), "latest"]
+            if recent
+            else [],
+        ),
+        "pain_sessions": recent,
+        "pain_rated": any(s.pain_before is not None or s.pain_after is not None for s in recent),
+    }
+
+
+@login_required
+def history_list(request: HttpRequest) -> HttpResponse:
+    progress = ProgressSummary.progress_for(request.user, timezone.localdate())
+    sessions = TrainingSession.objects.for_user(request.user).for_history()
+    # get_page turns "abc", "-1" or "99999" into a page that exists.
+    page = Paginator(sessions, SESSIONS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "history/list.html",
+        {
+            "page": page,
+            "progress": progress,
+            "zone_chosen": bool(chosen_time_zone(request)),
+            **_charts(progress, _recent_pain(request.user)),
+        },
+    )
+
+
+@login_required
+def detail(request: HttpRequest, session_id: int) -> HttpResponse:
+    session = _get_session_for_user(request, session_id)
+    return render(
+        request, "history/detail.html", {"session": session, "rounds": session.rounds.all()}
+    )
+
+
+@login_required
+def delete(request: HttpRequest, session_id: int) -> HttpResponse:
+    session = _get_session_for_user(request, session_id)
+    if request.method == "POST":
+        session.delete()  # and its rounds; progress is recomputed without it
+        messages.success(request, "Session deleted, with every round recorded in it.")
+        return redirect("history:list")
+    return render(request, "history/delete.html", {"session": session})
+
+
+def _spreadsheet_safe(value):
+    """Text a spreadsheet would run as a formula gets a leading apostrophe (OWASP)."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+class _Echo:
+    """csv.writer writes to this, and gets the line back to stream."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def _csv_lines(rows, zone) -> Iterator[str]:
+    # The zone is passed in: the response streams after the view (and the
+    # middleware's time zone) has returned.
+    writer = csv.writer(_Echo())
+    # A byte-order mark: Excel then reads the file as UTF-8, not as ANSI.
+    header = ["date", "session", "status", "circuit", "round", "exercises"]
+    header += [f"completed at ({zone.key})", "pain before", "pain after", "notes"]
+    yield "\ufeff" + writer.writerow(header)
+    status_names = dict(TrainingSession.Status.choices)
+    lines = []
+    for row in rows:
+        (pk, started_at, status, before, after, notes, circuit, number, done_at, done) = row
+        exercises = "; ".join(f"{e['label']} {e['name']} ({e['prescription']})" for e in done or [])
+        cells = [
+            started_at.astimezone(zone).date().isoformat(),
+            pk,
+            status_names.get(status, status),
+            circuit,
+            number,
+            exercises,
+            f"{done_at.astimezone(zone):%Y-%m-%d %H:%M:%S}" if done_at else "",
+            before,
+            after,
+            notes,
+        ]
+        lines.append(writer.writerow(["" if c is None else _spreadsheet_safe(c) for c in cells]))
+        if len(lines) == CSV_LINES_PER_CHUNK:
+            yield "".join(lines)
+            lines = []
+    yield "".join(lines)
+
+
+@login_required
+def export_csv(request: HttpRequest) -> StreamingHttpResponse:
+    rows = TrainingSession.objects.for_user(request.user).export_rows(EXPORT_CHUNK_ROWS)
+    response = StreamingHttpResponse(
+        _csv_lines(rows, timezone.get_current_timezone()), content_type="text/csv; charset=utf-8"
+    )
+    filename = f"back-relief-{timezone.localdate():%Y-%m-%d}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+def print_summary(request: HttpRequest) -> HttpResponse:
+    period = PrintPeriodForm(request.GET)
+    weeks_back = period.weeks_back()
+    today = timezone.localdate()
+    progress = ProgressSummary.progress_for(request.user, today)
+    sessions = TrainingSession.objects.for_user(request.user).for_history()
+    since = None
+    if weeks_back is not None:
+        since = today - timedelta(weeks=weeks_back)
+        sessions = sessions.filter(local_date__gt=since)
+    return render(
+        request,
+        "history/print.html",
+        {
+            "sessions": sessions,
+            "progress": progress,
+            "since": since,
+            "period": period,
+            "today": today,
+            "time_zone_name": timezone.get_current_timezone_name(),
+            **_charts(progress, _recent_pain(request.user)),
+        },
+    )
+
+
+@login_required
+def preferences(request: HttpRequest) -> HttpResponse:
+    """Reminders (days, time) and time zone, and the calendar link they make."""
+    prefs = TrainingPreferences.for_user(request.user)
+    form = PreferencesForm(request.POST or None, instance=prefs)
+    if request.method == "POST" and form.is_valid():
+        prefs = form.save()
+        remember_time_zone(request, prefs.time_zone)
+        messages.success(request, "Saved. Your calendar picks up the change when it next checks.")
+        return redirect("history:settings")
+    feed_url = webcal_url = None
+    if prefs.pk:
+        feed_url = request.build_absolute_uri(
+            reverse("history:calendar_feed", args=[prefs.feed_token])
+        )
+        webcal_url = "webcal://" + feed_url.split("://", 1)[1]
+    return render(
+        request,
+        "history/settings.html",
+        {"form": form, "prefs": prefs, "feed_url": feed_url, "webcal_url": webcal_url},
+    )
+
+
+@require_POST
+@login_required
+def reset_feed(request: HttpRequest) -> HttpResponse:
+    prefs = get_object_or_404(TrainingPreferences, user=request.user)
+    prefs.reset_feed_token()
+    messages.success(
+        request,
+        "New calendar link made. The old one no longer works: add the new one to your calendar.",
+    )
+    return redirect("history:settings")
+
+
+def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """The private ICS feed: no sign-in (calendar apps have none), found by its secret."""
+    prefs = get_object_or_404(TrainingPreferences, feed_token=token)
+    start_url = request.build_absolute_uri(reverse("training_sessions:start"))
+    response = HttpResponse(
+        prefs.reminder_calendar(start_url), content_type="text/calendar; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'inline; filename="back-relief.ics"'
+    response["X-Robots-Tag"] = "noindex"
+    return response
