@@ -7,4 +7,5 @@ admin.site.site_title = "Back Relief admin"
 urlpatterns = [
     path("", include("protocols.urls")),
     path("admin/", admin.site.urls),
+    path("", include("ops.urls")),
 ]
