@@ -51,11 +51,13 @@ test: $(VENV)/.dev browser  ## Run the whole suite, browser tests included
 test-fast: $(VENV)/.dev  ## Run the suite without the browser tests
 	$(BIN)/pytest -m "not e2e"
 
-lint: $(VENV)/.dev  ## ruff, formatting, Django's checks, missing migrations
+lint: $(VENV)/.dev  ## ruff, formatting, Django's checks, missing migrations, Dockerfile, shell
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(MANAGE) check --fail-level WARNING
 	$(MANAGE) makemigrations --check --dry-run
+	$(BIN)/hadolint Dockerfile
+	$(BIN)/shellcheck docker/entrypoint.sh
 
 format: $(VENV)/.dev  ## Fix what ruff can fix
 	$(BIN)/ruff check --fix .
