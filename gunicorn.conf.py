@@ -31,9 +31,6 @@ workers = env_int("GUNICORN_WORKERS", 2)
 threads = env_int("GUNICORN_THREADS", 4)
 timeout = env_int("GUNICORN_TIMEOUT", 30)
 graceful_timeout = timeout
-# Recycle workers now and then, so a slow leak never grows for weeks.
-max_requests = 2000
-max_requests_jitter = 200
 # No control socket (gunicornc): the orchestrator manages the process, and two
 # servers on one machine (tests, benchmarks) would fight over its one path.
 control_socket_disable = True
@@ -43,7 +40,8 @@ worker_tmp_dir = _SHARED_MEMORY if os.path.isdir(_SHARED_MEMORY) else None
 
 # Logs: both gunicorn's and the access log as JSON lines on stdout.
 accesslog = None  # the access logger below is enabled by logconfig_dict
-access_log_format = '%(h)s "%(r)s" %(s)s %(B)s %(M)sms'
+# Method and path, not the request line: query strings stay out of the logs.
+access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
 logconfig_dict = {
     "version": 1,
     "disable_existing_loggers": False,
