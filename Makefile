@@ -54,11 +54,13 @@ test-fast: $(VENV)/.dev  ## Run the suite without the browser tests
 screenshots: $(VENV)/.dev browser  ## Refresh docs/screenshots from the browser tests
 	SCREENSHOTS_DIR=docs/screenshots $(BIN)/pytest -q tests/test_e2e_session.py -k whole_session
 
-lint: $(VENV)/.dev  ## ruff, formatting, Django's checks, missing migrations
+lint: $(VENV)/.dev  ## ruff, formatting, Django's checks, missing migrations, Dockerfile, shell
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(MANAGE) check --fail-level WARNING
 	$(MANAGE) makemigrations --check --dry-run
+	$(BIN)/hadolint Dockerfile
+	$(BIN)/shellcheck docker/entrypoint.sh
 
 format: $(VENV)/.dev  ## Fix what ruff can fix
 	$(BIN)/ruff check --fix .

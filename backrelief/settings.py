@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "accounts",
     "protocols",
     "sessions.apps.TrainingSessionsConfig",
+    "ops",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -85,7 +86,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "ops.middleware.health_check",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "ops.middleware.permissions_policy",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -229,11 +233,103 @@ EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Back Relief <no-reply@localhost>")
 # --- end of accounts ---------------------------------------------------------
 
+# --- Production and security ---------------------------------------------------
+# With DJANGO_DEBUG=false the defaults below pass `manage.py check --deploy`
+# with no warnings. docs/deploy.md explains them; the README lists the variables.
+
+
+def env_proxy_ssl_header(name: str) -> tuple[str, str] | None:
+    """`X-Forwarded-Proto` → Django's ("HTTP_X_FORWARDED_PROTO", "https"), or None."""
+    header = os.environ.get(name, "").strip()
+    if not header:
+        return None
+    if not all(c.isalnum() or c == "-" for c in header):
+        raise ImproperlyConfigured(f"{name}={header!r} is not an HTTP header name.")
+    return ("HTTP_" + header.upper().replace("-", "_"), "https")
+
+
+# HTTPS. The redirect spares /healthz so that a load balancer's plain-HTTP
+# probe gets an answer. Set the proxy header only behind a proxy that sets it
+# on every request (and so overwrites whatever a client sent): anyone could
+# send it otherwise, and the app would believe plain HTTP was HTTPS.
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_PROXY_SSL_HEADER = env_proxy_ssl_header("DJANGO_SECURE_PROXY_SSL_HEADER")
+SECURE_HSTS_SECONDS = env_int("DJANGO_SECURE_HSTS_SECONDS", 0 if DEBUG else 31_536_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", not DEBUG)
+
+# Cookies only over HTTPS in production, and never readable by scripts.
+SESSION_COOKIE_SECURE = not DEBUG
+CSRF_COOKIE_SECURE = not DEBUG
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True
+
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Features the app never uses; ops.middleware.permissions_policy sends it.
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), payment=(), usb=()"
+)
+
+# Content-Security-Policy (django-csp 4), in development too so that the
+# browser tests see what production browsers see. No 'unsafe-inline': every
+# script and style lives in a file under static/ (ops.E003 checks this).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
+
+# Server errors: a JSON line on stdout always; an email too when ADMINS is set.
+ADMINS = [(address, address) for address in env_list("DJANGO_ADMINS", [])]
+SERVER_EMAIL = env_str("DJANGO_SERVER_EMAIL", "root@localhost")
+
+# Logs go to stdout, one JSON object a line in production (the container's
+# log collector reads them), plain text in development.
+LOG_LEVEL = env_str("DJANGO_LOG_LEVEL", "INFO")
+LOG_FORMAT = env_str("DJANGO_LOG_FORMAT", "text" if DEBUG else "json")
+if LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfigured(f"DJANGO_LOG_FORMAT={LOG_FORMAT!r}: use json or text.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
-    # django-axes logs every lookup at INFO; lockouts, which matter, are warnings.
-    "loggers": {"axes": {"level": "WARNING"}},
+    "filters": {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
+    "formatters": {
+        "json": {"()": "ops.jsonlog.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": LOG_FORMAT,
+        },
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
+        },
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        # django-axes logs every lookup at INFO; lockouts, which matter, are warnings.
+        "axes": {"level": "WARNING"},
+        # Django's own records go to the root's console; errors also by email.
+        "django": {
+            "handlers": ["mail_admins"] if ADMINS else [],
+            "level": LOG_LEVEL,
+            "propagate": True,
+        },
+    },
 }

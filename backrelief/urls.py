@@ -10,4 +10,5 @@ urlpatterns = [
     path("account/", include("accounts.urls")),
     path("history/", include("sessions.history_urls")),
     path("admin/", admin.site.urls),
+    path("", include("ops.urls")),
 ]

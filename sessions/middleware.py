@@ -32,11 +32,29 @@ def remember_time_zone_at_sign_in(sender, request: HttpRequest | None, user, **k
         remember_time_zone(request, TrainingPreferences.for_user(user).time_zone)
 
 
+def same_for_everyone(view):
+    """Mark a view whose response never depends on who asks (the offline page,
+    the service worker): the middleware leaves the session alone for it, so
+    the response does not vary on the cookie."""
+    view.same_for_everyone = True
+    return view
+
+
 class UserTimeZoneMiddleware:
+    """Activates the user's zone for the view; reads the session only for views that may use it."""
+
     def __init__(self, get_response) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()
+
+    def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs) -> None:
+        if getattr(view_func, "same_for_everyone", False):
+            return
         name = request.session.get(SESSION_KEY) if hasattr(request, "session") else None
         if name is None and hasattr(request, "user") and request.user.is_authenticated:
             from .models import TrainingPreferences
@@ -47,7 +65,5 @@ class UserTimeZoneMiddleware:
             zone = zoneinfo.ZoneInfo(name) if name else None
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
             zone = None  # a zone the tz database no longer knows: the default, not a 500
-        if zone is None:
-            return self.get_response(request)
-        with timezone.override(zone):
-            return self.get_response(request)
+        if zone is not None:
+            timezone.activate(zone)

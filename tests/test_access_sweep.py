@@ -24,6 +24,8 @@ PUBLIC = {
     "accounts:password_reset_done",
     "accounts:password_reset_confirm",
     "accounts:password_reset_complete",
+    "ops:service-worker",
+    "ops:offline",
 }
 # A signed-in person's own pages, with no object in the URL.
 SIGNED_IN = {

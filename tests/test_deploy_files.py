@@ -1,0 +1,125 @@
+"""The files an operator runs: compose.yaml, the Dockerfile, and the README that explains them.
+
+No Docker engine here: hadolint lints the Dockerfile (`make lint`), the
+entrypoint runs in tests/test_entrypoint.py, and these tests read the rest.
+"""
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+PROJECT = Path(__file__).resolve().parent.parent
+README = (PROJECT / "README.md").read_text(encoding="utf-8")
+DOCKERFILE = (PROJECT / "Dockerfile").read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def compose() -> dict:
+    return yaml.safe_load((PROJECT / "compose.yaml").read_text(encoding="utf-8"))
+
+
+def test_compose_has_the_app_postgresql_a_release_job_and_an_optional_proxy(compose):
+    services = compose["services"]
+    assert set(services) == {"db", "migrate", "app", "proxy"}
+    assert services["db"]["image"].startswith("postgres:15")
+    assert services["proxy"]["profiles"] == ["proxy"]
+    for name in ("db", "app", "proxy"):
+        assert services[name]["restart"] == "unless-stopped", name
+
+
+def test_compose_checks_health_and_starts_in_order(compose):
+    services = compose["services"]
+    assert "pg_isready" in " ".join(services["db"]["healthcheck"]["test"])
+    assert "/healthz" in " ".join(services["app"]["healthcheck"]["test"])
+    assert services["migrate"]["depends_on"]["db"]["condition"] == "service_healthy"
+    assert services["app"]["depends_on"] == {
+        "db": {"condition": "service_healthy"},
+        "migrate": {"condition": "service_completed_successfully"},
+    }
+    assert services["proxy"]["depends_on"]["app"]["condition"] == "service_healthy"
+
+
+def test_compose_migrates_once_in_the_release_job_only(compose):
+    services = compose["services"]
+    assert services["migrate"]["environment"]["RUN_MIGRATIONS"] == "1"
+    assert services["migrate"]["command"] == ["true"]
+    assert services["migrate"]["restart"] == "no"
+    assert services["app"]["environment"]["RUN_MIGRATIONS"] == "0"
+
+
+def test_compose_runs_the_app_in_production_mode_with_required_secrets(compose):
+    env = compose["services"]["app"]["environment"]
+    assert env["DJANGO_DEBUG"] == "false"
+    assert env["DJANGO_SECRET_KEY"].startswith("${DJANGO_SECRET_KEY:?")
+    assert env["DJANGO_ALLOWED_HOSTS"].startswith("${SITE_HOST:?")
+    assert env["DJANGO_SECURE_PROXY_SSL_HEADER"] == "X-Forwarded-Proto"
+    assert re.fullmatch(
+        r"postgres://backrelief:\$\{POSTGRES_PASSWORD:\?[^}]+\}@db:5432/backrelief",
+        env["DATABASE_URL"],
+    )
+    # The app publishes only on the loopback: a proxy on the host, or Caddy, is in front.
+    assert compose["services"]["app"]["ports"] == ["127.0.0.1:${APP_PORT:-8000}:8000"]
+
+
+def test_compose_environment_is_documented(compose):
+    for service in ("app", "migrate"):
+        for name in compose["services"][service]["environment"]:
+            assert f"`{name}`" in README, f"{name} is not in the README's configuration tables"
+    example = (PROJECT / "docker" / "env.example").read_text(encoding="utf-8")
+    for required in ("DJANGO_SECRET_KEY=", "SITE_HOST=", "POSTGRES_PASSWORD="):
+        assert required in example
+
+
+def test_the_proxy_mounts_a_caddyfile_that_proxies_to_the_app(compose):
+    volumes = compose["services"]["proxy"]["volumes"]
+    assert "./docker/Caddyfile:/etc/caddy/Caddyfile:ro" in volumes
+    caddyfile = (PROJECT / "docker" / "Caddyfile").read_text(encoding="utf-8")
+    assert "reverse_proxy app:8000" in caddyfile
+    assert "health_uri /healthz" in caddyfile
+
+
+def test_every_variable_the_code_reads_is_documented():
+    sources = [
+        PROJECT / "backrelief" / "settings.py",
+        PROJECT / "gunicorn.conf.py",
+        PROJECT / "docker" / "entrypoint.sh",
+    ]
+    names = set()
+    for source in sources:
+        text = source.read_text(encoding="utf-8")
+        names |= set(re.findall(r"env_\w+\(\s*[\"']([A-Z][A-Z0-9_]+)[\"']", text))
+        names |= set(re.findall(r"os\.environ\.get\(\s*[\"']([A-Z][A-Z0-9_]+)[\"']", text))
+        names |= set(re.findall(r"\$\{([A-Z][A-Z0-9_]+):-", text))
+    assert len(names) > 20
+    missing = sorted(name for name in names if f"`{name}`" not in README)
+    assert not missing, f"not in the README's configuration tables: {missing}"
+
+
+def test_the_dockerfile_builds_in_two_stages_from_a_pinned_base():
+    bases = re.findall(r"^FROM (\S+) AS (\w+)$", DOCKERFILE, re.MULTILINE)
+    assert [stage for _, stage in bases] == ["build", "runtime"]
+    for image, _ in bases:
+        assert re.fullmatch(r"python:3\.11\.\d+-slim-bookworm(@sha256:[0-9a-f]{64})?", image)
+    assert "pip wheel --wheel-dir /wheels -r requirements.txt" in DOCKERFILE
+    assert "COPY --from=build /wheels /wheels" in DOCKERFILE
+
+
+def test_the_image_runs_as_a_non_root_user_with_a_health_check():
+    [user] = re.findall(r"^USER (\S+)$", DOCKERFILE, re.MULTILINE)
+    assert user.split(":")[0] not in {"0", "root"}
+    assert "collectstatic --no-input" in DOCKERFILE
+    assert re.search(r"^HEALTHCHECK .*\n.*/healthz", DOCKERFILE, re.MULTILINE)
+    assert 'ENTRYPOINT ["/app/docker/entrypoint.sh"]' in DOCKERFILE
+    assert 'CMD ["gunicorn", "--config", "gunicorn.conf.py"]' in DOCKERFILE
+
+
+def test_the_build_context_leaves_out_secrets_and_local_state():
+    ignored = (PROJECT / ".dockerignore").read_text(encoding="utf-8").split()
+    for entry in (".git", ".venv", ".env", "db.sqlite3*", "staticfiles", "tests"):
+        assert entry in ignored
+
+
+def test_the_entrypoint_is_executable():
+    assert (PROJECT / "docker" / "entrypoint.sh").stat().st_mode & 0o111
