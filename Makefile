@@ -7,7 +7,8 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help run migrate seed superuser test test-fast screenshots lint format browser clean
+.PHONY: help run migrate seed superuser test test-fast screenshots lint format browser clean \
+	bench-integrity
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -53,6 +54,9 @@ test-fast: $(VENV)/.dev  ## Run the suite without the browser tests
 
 screenshots: $(VENV)/.dev browser  ## Refresh docs/screenshots from the browser tests
 	SCREENSHOTS_DIR=docs/screenshots $(BIN)/pytest -q tests/test_e2e_session.py -k whole_session
+
+bench-integrity: $(VENV)/.runtime  ## 50 people double-tap through sessions while gunicorn dies (ARGS="--database-url …")
+	$(BIN)/python bench/integrity.py $(ARGS)
 
 lint: $(VENV)/.dev  ## ruff, formatting, Django's checks, missing migrations, Dockerfile, shell
 	$(BIN)/ruff check .

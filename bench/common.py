@@ -33,6 +33,8 @@ def bench_environment(workdir: Path, database_url: str | None) -> dict:
     env |= {
         "DJANGO_SETTINGS_MODULE": "bench.settings",
         "DJANGO_DEBUG": "false",
+        # Plain HTTP on loopback, as behind the TLS proxy in production.
+        "DJANGO_SECURE_SSL_REDIRECT": "false",
         "DJANGO_SECRET_KEY": "bench-" + "x" * 50,
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
         "DJANGO_STATIC_ROOT": str(workdir / "static"),
@@ -56,43 +58,86 @@ def manage(env: dict, *args: str) -> str:
     return result.stdout
 
 
+class Gunicorn:
+    """A throwaway gunicorn on one loopback port, which can be killed and started again there.
+
+    It runs in a process group of its own, so `kill()` takes the master and
+    its workers down at once, as a crashed machine or container would. Its
+    log (gunicorn's and Django's, warnings and up) goes to `log_path`.
+    """
+
+    def __init__(self, env: dict, log_path: Path, workers: int = 2, threads: int = 1) -> None:
+        self.env = env
+        self.log_path = log_path
+        self.workers = workers
+        self.threads = threads
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.process: subprocess.Popen | None = None
+
+    def start(self, timeout: float = 30) -> None:
+        """Start serving and return once a request gets an answer."""
+        with open(self.log_path, "a") as log:
+            self.process = subprocess.Popen(
+                [
+                    GUNICORN,
+                    "backrelief.wsgi:application",
+                    f"--bind=127.0.0.1:{self.port}",
+                    f"--workers={self.workers}",
+                    f"--threads={self.threads}",
+                    "--log-level=warning",
+                ],
+                cwd=PROJECT,
+                env=self.env,
+                stdout=subprocess.DEVNULL,
+                stderr=log,
+                start_new_session=True,
+            )
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                with urllib.request.urlopen(self.base + "/bench/trivial/", timeout=2):
+                    return
+            except OSError:
+                if self.process.poll() is not None or time.monotonic() > deadline:
+                    self.kill()
+                    raise RuntimeError("gunicorn did not start:\n" + self.log_tail()) from None
+                time.sleep(0.1)
+
+    def kill(self) -> None:
+        """SIGKILL the master and every worker: requests in flight die with them."""
+        if self.process is None:
+            return
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait()
+        self.process = None
+
+    def stop(self, timeout: float = 30) -> None:
+        """SIGTERM, a graceful stop: requests in flight finish, new ones are refused."""
+        if self.process is None:
+            return
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.kill()
+        self.process = None
+
+    def log_tail(self, lines: int = 40) -> str:
+        return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+
+
 @contextlib.contextmanager
 def gunicorn(env: dict, workers: int = 2, threads: int = 1) -> Iterator[str]:
     """Serve the app on a free loopback port; yield its base URL; stop it after."""
-    port = free_port()
-    process = subprocess.Popen(
-        [
-            GUNICORN,
-            "backrelief.wsgi:application",
-            f"--bind=127.0.0.1:{port}",
-            f"--workers={workers}",
-            f"--threads={threads}",
-            "--log-level=warning",
-        ],
-        cwd=PROJECT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                urllib.request.urlopen(base + "/bench/trivial/", timeout=2)
-                break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("gunicorn did not start: " + process.stderr.read()) from None
-                time.sleep(0.2)
-        yield base
-    finally:
-        process.send_signal(signal.SIGTERM)
+    with tempfile.TemporaryDirectory(prefix="backrelief-gunicorn-") as logs:
+        server = Gunicorn(env, Path(logs) / "gunicorn.log", workers=workers, threads=threads)
+        server.start()
         try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
+            yield server.base
+        finally:
+            server.stop(timeout=20)
 
 
 WRK_SCRIPT = """
