@@ -124,6 +124,20 @@ class Gunicorn:
             self.kill()
         self.process = None
 
+    def cpu_seconds(self) -> float:
+        """CPU time (user + system) the master and its workers have used so far.
+
+        On a shared machine requests per second swing with whatever else
+        runs; CPU seconds per request do not, so they measure capacity.
+        """
+        ticks = 0
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            with contextlib.suppress(OSError):
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+                if int(fields[2]) == self.process.pid:  # process group: the server's
+                    ticks += int(fields[11]) + int(fields[12])
+        return ticks / os.sysconf("SC_CLK_TCK")
+
     def log_tail(self, lines: int = 40) -> str:
         return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
 
@@ -186,6 +200,7 @@ def wrk(base: str, targets: list[tuple[str, str]], seconds: int = 5, connections
     requests, errors, p50, p95, micros = match.groups()
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     return {
+        "requests": int(requests),
         "rps": int(requests) / (int(micros) / 1e6),
         "errors": int(errors) + (int(non_2xx.group(1)) if non_2xx else 0),
         "p50_ms": float(p50),
