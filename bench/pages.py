@@ -225,6 +225,7 @@ def describe(request, ok: bool, base: str) -> dict:
         "ok": ok,
         "third_party": scheme in ("http", "https", "ws", "wss") and not local,
         "from_worker": request.service_worker is not None,
+        "document": request.resource_type == "document" and request.service_worker is None,
         "bytes": 0,
         "encoding": "",
         "accept_encoding": request.all_headers().get("accept-encoding", ""),
