@@ -185,7 +185,8 @@ class Load:
     page: str
     status: int
     final_url: str
-    requests: list[dict]
+    document: dict  # the page's own HTML
+    requests: list[dict]  # every request, the document's included
     transferred: int = 0  # bytes the server sent, counted on the wire
 
     @property
@@ -209,10 +210,11 @@ def first_load(browser, wire: WireCounter, page_name: str, path: str, cookie: st
         page.wait_for_load_state("networkidle")
         status, final_url = response.status, page.url
         requests = [describe(request, ok, base) for request, ok in seen]
+        document = describe(response.request, True, base)
     finally:
         context.close()
     time.sleep(0.2)  # the relay's threads see the connections close
-    return Load(page_name, status, final_url, requests, transferred=wire.take())
+    return Load(page_name, status, final_url, document, requests, transferred=wire.take())
 
 
 def describe(request, ok: bool, base: str) -> dict:
@@ -225,7 +227,6 @@ def describe(request, ok: bool, base: str) -> dict:
         "ok": ok,
         "third_party": scheme in ("http", "https", "ws", "wss") and not local,
         "from_worker": request.service_worker is not None,
-        "document": request.resource_type == "document" and request.service_worker is None,
         "bytes": 0,
         "encoding": "",
         "accept_encoding": request.all_headers().get("accept-encoding", ""),
@@ -291,10 +292,8 @@ def report(loads: list[Load], verbose: bool) -> None:
     )
     for load in loads:
         worker = sum(1 for r in load.requests if r["from_worker"])
-        document = load.requests[0]
-        static = sorted(
-            {r["encoding"] or "none" for r in load.requests[1:] if "/static/" in r["url"]}
-        )
+        document = load.document
+        static = sorted({r["encoding"] or "none" for r in load.requests if "/static/" in r["url"]})
         print(
             f"{load.page:<10}{load.transferred / 1024:>7.1f}{len(load.requests):>10}"
             f"{worker:>13}{len(load.third_party):>13}{document['bytes'] / 1024:>9.1f}"
