@@ -198,6 +198,7 @@ def first_load(browser, wire: WireCounter, page_name: str, path: str, cookie: st
     """Load `path` in a fresh context (empty cache, no service worker yet) at a phone's size."""
     base = wire.base
     context = browser.new_context(**PHONE, is_mobile=True, has_touch=True)
+    context.set_default_timeout(15_000)  # a page that hangs stops the run
     if cookie:
         context.add_cookies([{"name": "sessionid", "value": cookie, "url": base}])
     seen: list = []
