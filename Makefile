@@ -8,7 +8,7 @@ PORT ?= 8000
 
 .DEFAULT_GOAL := help
 .PHONY: help run migrate seed superuser test test-fast screenshots lint format browser clean \
-	bench-integrity
+	bench-integrity audit-pages
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -58,6 +58,18 @@ screenshots: $(VENV)/.dev browser  ## Refresh docs/screenshots from the browser 
 bench-integrity: $(VENV)/.runtime  ## 50 people double-tap through sessions while gunicorn dies (ARGS="--database-url …")
 	$(BIN)/python bench/integrity.py $(ARGS)
 
+# Lighthouse, for `make audit-pages` only: the exact set in package-lock.json
+# (package.json pins two of Lighthouse's "latest" dependencies so `npm ci` agrees).
+node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null 2>&1 || { echo "npm is needed for Lighthouse: sudo apt-get install npm"; exit 1; }
+	npm ci --no-audit --no-fund
+	touch $@
+
+audit-pages: $(VENV)/.dev browser node_modules/.installed  ## Page weight on a phone (bench/pages.py), then Lighthouse on landing, step, history
+	$(BIN)/python bench/pages.py; pages=$$?; \
+	$(BIN)/python bench/lighthouse.py $(ARGS); lighthouse=$$?; \
+	exit $$((pages || lighthouse))
+
 lint: $(VENV)/.dev  ## ruff, formatting, Django's checks, missing migrations, Dockerfile, shell
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -70,5 +82,5 @@ format: $(VENV)/.dev  ## Fix what ruff can fix
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-clean:  ## Remove the virtual environment, collected static files and caches
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+clean:  ## Remove the virtual environment, node_modules, collected static files and caches
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache node_modules
