@@ -8,7 +8,7 @@ PORT ?= 8000
 
 .DEFAULT_GOAL := help
 .PHONY: help run migrate seed superuser test test-fast screenshots lint format browser clean \
-	bench-integrity
+	bench-integrity audit-fuzz
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -54,6 +54,9 @@ test-fast: $(VENV)/.dev  ## Run the suite without the browser tests
 
 screenshots: $(VENV)/.dev browser  ## Refresh docs/screenshots from the browser tests
 	SCREENSHOTS_DIR=docs/screenshots $(BIN)/pytest -q tests/test_e2e_session.py -k whole_session
+
+audit-fuzz: $(VENV)/.dev  ## Fuzz every form and URL with the large profile (goal: 2 000 cases or more)
+	HYPOTHESIS_PROFILE=audit $(BIN)/pytest -q tests/test_fuzz*.py
 
 bench-integrity: $(VENV)/.runtime  ## 50 people double-tap through sessions while gunicorn dies (ARGS="--database-url …")
 	$(BIN)/python bench/integrity.py $(ARGS)
