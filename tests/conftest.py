@@ -50,6 +50,9 @@ hypothesis_settings.register_profile("test", max_examples=25, derandomize=True, 
 hypothesis_settings.register_profile("audit", max_examples=250, **_FUZZ)
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "test"))
 FUZZ_CASES: dict = {"count": 0, "per_test": Counter()}
+# Page -> (queries with no past sessions, queries with 5 000), filled by
+# tests/test_query_budget.py and printed at the end of the run.
+QUERY_COUNTS: dict[str, tuple[int, int]] = {}
 
 
 def pytest_terminal_summary(terminalreporter):
@@ -60,6 +63,13 @@ def pytest_terminal_summary(terminalreporter):
         if terminalreporter.verbosity > 0 or os.environ.get("HYPOTHESIS_PROFILE") == "audit":
             for test, count in sorted(FUZZ_CASES["per_test"].items()):
                 terminalreporter.write_line(f"  {count:6}  {test}")
+    if QUERY_COUNTS:
+        width = max(len(page) for page in QUERY_COUNTS)
+        terminalreporter.write_line(
+            f"queries per page: {'page':{width}}  0 past sessions  5 000 past sessions"
+        )
+        for page, (none, many) in QUERY_COUNTS.items():
+            terminalreporter.write_line(f"                  {page:{width}}  {none:15}  {many:19}")
 
 
 @pytest.fixture(scope="session")
