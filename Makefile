@@ -8,7 +8,7 @@ PORT ?= 8000
 
 .DEFAULT_GOAL := help
 .PHONY: help run migrate seed superuser test test-fast screenshots lint format browser clean \
-	bench-integrity audit-pages
+	bench-integrity audit-pages audit-fuzz bench audit wrk
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -55,8 +55,25 @@ test-fast: $(VENV)/.dev  ## Run the suite without the browser tests
 screenshots: $(VENV)/.dev browser  ## Refresh docs/screenshots from the browser tests
 	SCREENSHOTS_DIR=docs/screenshots $(BIN)/pytest -q tests/test_e2e_session.py -k whole_session
 
+audit-fuzz: $(VENV)/.dev  ## Fuzz every form and URL with the large profile (goal: 2 000 cases or more)
+	HYPOTHESIS_PROFILE=audit $(BIN)/pytest -q tests/test_fuzz*.py
+
 bench-integrity: $(VENV)/.runtime  ## 50 people double-tap through sessions while gunicorn dies (ARGS="--database-url …")
 	$(BIN)/python bench/integrity.py $(ARGS)
+
+wrk:  ## Make sure wrk (the load generator of bench/throughput.py) is there
+	@command -v wrk >/dev/null 2>&1 || { \
+		if [ "$$(id -u)" = 0 ]; then apt-get install -y -qq wrk >/dev/null 2>&1 || \
+			(apt-get update -qq && apt-get install -y -qq wrk >/dev/null); \
+		else echo "Install wrk first: sudo apt-get install wrk"; exit 1; fi; }
+
+bench: $(VENV)/.dev wrk  ## Every benchmark: throughput, integrity (50 people), history (bounded, loopback only)
+	$(BIN)/python bench/throughput.py
+	$(BIN)/python bench/integrity.py
+	$(BIN)/python bench/history.py
+
+audit: audit-fuzz audit-pages  ## Every audit: fuzzing (2 000+ cases), page weight and Lighthouse
+	$(BIN)/pytest -q tests/test_access_sweep.py tests/test_query_budget.py tests/test_e2e_every_page.py
 
 # Lighthouse, for `make audit-pages` only: the exact set in package-lock.json
 # (package.json pins two of Lighthouse's "latest" dependencies so `npm ci` agrees).

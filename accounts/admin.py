@@ -1,7 +1,11 @@
+from axes import admin as axes_admin
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db import models
 from django.db.models import Count
+
+from backrelief.admin_changelist import DateHierarchyFixMixin
 
 from .forms import AdminUserChangeForm, AdminUserCreationForm
 from .models import (
@@ -103,3 +107,28 @@ class SiteConfigurationAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# django-axes' lists of sign-in attempts drill down by date too. Importing its
+# admin module above registered them (axes comes later in INSTALLED_APPS);
+# these take their place, the same but for the date fix.
+class AccessAttemptAdmin(DateHierarchyFixMixin, axes_admin.AccessAttemptAdmin):
+    pass
+
+
+class AccessLogAdmin(DateHierarchyFixMixin, axes_admin.AccessLogAdmin):
+    pass
+
+
+class AccessFailureLogAdmin(DateHierarchyFixMixin, axes_admin.AccessFailureLogAdmin):
+    pass
+
+
+for model, model_admin in [
+    (AccessAttempt, AccessAttemptAdmin),
+    (AccessLog, AccessLogAdmin),
+    (AccessFailureLog, AccessFailureLogAdmin),
+]:
+    if admin.site.is_registered(model):  # AXES_ENABLE_ADMIN
+        admin.site.unregister(model)
+        admin.site.register(model, model_admin)

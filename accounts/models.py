@@ -65,7 +65,11 @@ class UserManager(DjangoUserManager):
         return self._create_user(email, password, **extra_fields)
 
     def get_by_natural_key(self, email):
-        return self.get(email__iexact=email)
+        # Addresses are stored lower-cased (User.save), so the lower-cased input
+        # matches exactly. Not `iexact`: PostgreSQL's UPPER() turns a dotless i
+        # into I, so "al\u0131ce@…" would reach alice@…'s account there, with a
+        # lockout count of its own (django-axes counts by the lower-cased input).
+        return self.get(email=email.lower())
 
 
 class User(AbstractUser):

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from backrelief.admin_changelist import DateHierarchyFixMixin
+
 from .models import CompletedRound, TrainingSession
 
 
@@ -24,7 +26,7 @@ class CompletedRoundInline(ReadOnlyMixin, admin.TabularInline):
 
 
 @admin.register(TrainingSession)
-class TrainingSessionAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class TrainingSessionAdmin(ReadOnlyMixin, DateHierarchyFixMixin, admin.ModelAdmin):
     list_display = ["user", "started_at", "status", "steps_done", "pain_before", "pain_after"]
     list_filter = ["status", "started_at", ("user", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["user"]
@@ -35,7 +37,7 @@ class TrainingSessionAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(CompletedRound)
-class CompletedRoundAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class CompletedRoundAdmin(ReadOnlyMixin, DateHierarchyFixMixin, admin.ModelAdmin):
     list_display = ["session", "circuit_number", "round_number", "completed_at"]
     list_filter = ["completed_at", ("session__user", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["session"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import os
 import shutil
+from collections import Counter
 from collections.abc import Iterator
 
 import pytest
@@ -36,7 +37,7 @@ CHROMIUM_ARGS = [
 ]
 PASSWORD = "correct horse battery staple"
 
-# Fuzzing profiles: `make test` runs a small, repeatable one; `make audit`
+# Fuzzing profiles: `make test` runs a small, repeatable one; `make audit-fuzz`
 # a large, random one (HYPOTHESIS_PROFILE=audit). The fuzz tests reuse one
 # database per test on purpose (every example must leave the invariants
 # intact), hence the function-scoped fixtures are fine.
@@ -48,12 +49,27 @@ _FUZZ = {
 hypothesis_settings.register_profile("test", max_examples=25, derandomize=True, **_FUZZ)
 hypothesis_settings.register_profile("audit", max_examples=250, **_FUZZ)
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "test"))
-FUZZ_CASES = {"count": 0}
+FUZZ_CASES: dict = {"count": 0, "per_test": Counter()}
+# Page -> (queries with no past sessions, queries with 5 000), filled by
+# tests/test_query_budget.py and printed at the end of the run.
+QUERY_COUNTS: dict[str, tuple[int, int]] = {}
 
 
 def pytest_terminal_summary(terminalreporter):
     if FUZZ_CASES["count"]:
-        terminalreporter.write_line(f"fuzz: {FUZZ_CASES['count']} generated cases, 0 server errors")
+        failed = any("test_fuzz" in r.nodeid for r in terminalreporter.stats.get("failed", []))
+        outcome = "some failed: see above" if failed else "0 server errors"
+        terminalreporter.write_line(f"fuzz: {FUZZ_CASES['count']} generated cases, {outcome}")
+        if terminalreporter.verbosity > 0 or os.environ.get("HYPOTHESIS_PROFILE") == "audit":
+            for test, count in sorted(FUZZ_CASES["per_test"].items()):
+                terminalreporter.write_line(f"  {count:6}  {test}")
+    if QUERY_COUNTS:
+        width = max(len(page) for page in QUERY_COUNTS)
+        terminalreporter.write_line(
+            f"queries per page: {'page':{width}}  0 past sessions  5 000 past sessions"
+        )
+        for page, (none, many) in QUERY_COUNTS.items():
+            terminalreporter.write_line(f"                  {page:{width}}  {none:15}  {many:19}")
 
 
 @pytest.fixture(scope="session")

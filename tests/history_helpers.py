@@ -91,8 +91,13 @@ def past_session(
     return session
 
 
-def many_past_sessions(user, count: int, *, rounds_each: int = 9) -> None:
-    """`count` finished sessions, one a day back from yesterday, written in bulk."""
+def many_past_sessions(user, count: int, *, rounds_each: int = 9, with_plans: bool = True) -> None:
+    """`count` finished sessions, one a day back from yesterday, written in bulk.
+
+    `with_plans=False` leaves each session's copy of its plan empty: no history
+    page reads it (their queries defer it), and on PostgreSQL writing thousands
+    of copies takes most of the time.
+    """
     plan = _plan()
     protocol = Protocol.objects.get()
     now = timezone.now()
@@ -108,7 +113,7 @@ def many_past_sessions(user, count: int, *, rounds_each: int = 9) -> None:
             pain_before=5,
             pain_after=3,
             notes="Fine",
-            plan=plan,
+            plan=plan if with_plans else [],
             total_rounds=rounds_in_plan(plan),
             steps_done=len(plan),
         )

@@ -1,6 +1,7 @@
 """Coaches edit the protocol in Django admin, and the public pages follow at once."""
 
 import pytest
+from django.contrib import admin
 from django.urls import reverse
 
 from protocols.models import Circuit, Exercise
@@ -124,3 +125,49 @@ def test_people_who_are_not_staff_cannot_reach_admin(client, alice, protocol):
     response = client.get(reverse("admin:protocols_exercise_changelist"))
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+# Every admin list with a date drill-down: ours, and django-axes' sign-in attempts.
+DATE_LISTS = sorted(
+    (
+        f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist",
+        model_admin.date_hierarchy,
+    )
+    for model, model_admin in admin.site._registry.items()
+    if model_admin.date_hierarchy
+)
+
+
+@pytest.mark.parametrize("name, field", DATE_LISTS)
+@pytest.mark.parametrize(
+    "date_filter",
+    [
+        {"year": "9999"},  # the year after is beyond the calendar
+        {"year": "9999", "month": "12"},
+        {"year": "99999999999999999999"},  # too big for a date at all
+        {"year": "2025", "month": "99"},
+    ],
+)
+def test_a_date_beyond_the_calendar_is_a_bad_filter_not_a_server_error(
+    client, coach, protocol, name, field, date_filter
+):
+    """Django 5.2.19 raised on these (ticket #37357): backrelief.admin_changelist says ?e=1."""
+    client.force_login(coach)
+    response = client.get(reverse(name), {f"{field}__{part}": v for part, v in date_filter.items()})
+    assert response.status_code == 302
+    assert response["Location"].endswith("?e=1")
+
+
+def test_the_date_lists_include_the_sessions_and_sign_in_attempts():
+    names = {name for name, _ in DATE_LISTS}
+    assert "admin:training_sessions_trainingsession_changelist" in names
+    assert "admin:axes_accessattempt_changelist" in names
+
+
+def test_a_date_in_the_calendar_still_filters_the_sessions(client, coach, alice_session):
+    client.force_login(coach)
+    year = alice_session.started_at.year
+    response = client.get(
+        reverse("admin:training_sessions_trainingsession_changelist"), {"started_at__year": year}
+    )
+    assert list(response.context["cl"].result_list) == [alice_session]

@@ -1,12 +1,13 @@
-"""Fuzzing every form and URL parameter: never a server error, never someone else's data.
+"""Fuzzing the guided-session views: never a server error, never someone else's data.
 
 Each test throws generated input (unicode, huge, empty, negative, wrong
 types) at one endpoint as the owner, another user or nobody, and checks the
 two promises: no response is a server error, and nothing of another user's
-changes. `make test` runs a small repeatable profile; `make audit` a large one.
+changes. The account pages, the history pages, every page's query string and
+the admin lists have their own modules (tests/test_fuzz_*.py, helpers in
+tests/fuzz_helpers.py). `make test` runs a small repeatable profile;
+`make audit-fuzz` a large random one.
 """
-
-import string
 
 import pytest
 from django.urls import reverse
@@ -15,7 +16,8 @@ from hypothesis import strategies as st
 
 from protocols.models import Protocol
 from sessions.models import CompletedRound, TrainingSession
-from tests.conftest import FUZZ_CASES, clear_safety_gate
+from tests.conftest import clear_safety_gate
+from tests.fuzz_helpers import field_values, fuzz_case, url_segments
 
 pytestmark = pytest.mark.django_db
 
@@ -24,25 +26,6 @@ pytestmark = pytest.mark.django_db
 def _alice_through_the_gate(alice, disclaimer):
     """Fuzz the forms themselves, not the gate in front of them."""
     clear_safety_gate(alice)
-
-
-# Anything a form field might receive: numbers in and out of range, numbers
-# as text, words, emoji, control characters, empty and very long values.
-field_values = st.one_of(
-    st.integers(min_value=-(2**70), max_value=2**70).map(str),
-    st.integers(min_value=-5, max_value=30).map(str),
-    st.text(max_size=40),
-    st.text(alphabet=string.digits + ".-+e ", max_size=12),
-    st.sampled_from(["", " ", "0", "10", "11", "NaN", "∞", "\uff11\uff12", "\x00", "a" * 5000]),
-)
-url_segments = st.one_of(
-    st.text(alphabet=string.ascii_letters + string.digits + "-_", min_size=1, max_size=60),
-    st.integers(min_value=0, max_value=2**80).map(str),
-)
-
-
-def fuzz_case() -> None:
-    FUZZ_CASES["count"] += 1
 
 
 def snapshot(session: TrainingSession) -> tuple:

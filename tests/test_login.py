@@ -26,6 +26,13 @@ def test_logging_in_with_any_case_of_the_address(client, alice):
     assert client.session["_auth_user_id"] == str(alice.pk)
 
 
+def test_a_lookalike_of_the_address_is_another_address(client, alice):
+    """PostgreSQL's UPPER() turns a dotless i into I; the address must still match as stored."""
+    response = client.post(LOGIN, {"username": "al\u0131ce@example.com", "password": PASSWORD})
+    assert response.status_code == 200
+    assert "_auth_user_id" not in client.session
+
+
 def test_logging_in_goes_on_to_a_next_page_on_this_site(client, alice):
     response = client.post(
         LOGIN, {"username": alice.email, "password": PASSWORD, "next": "/account/"}

@@ -61,6 +61,15 @@ def test_the_count_ignores_the_case_of_the_address(client, alice):
     assert AccessAttempt.objects.get().username == "alice@example.com"
 
 
+def test_a_lookalike_spelling_gets_no_fresh_tries_at_a_locked_account(client, alice):
+    # django-axes counts "al\u0131ce@…" (a dotless i) apart from "alice@…": it must not
+    # reach alice's account, or every lookalike spelling would be five more guesses.
+    fail_five_times(client, alice.email)
+    response = log_in(client, "al\u0131ce@example.com", PASSWORD)
+    assert response.status_code == 200
+    assert not is_logged_in(client)
+
+
 def test_it_unlocks_after_the_cool_off(client, alice):
     fail_five_times(client, alice.email)
     assert log_in(client, alice.email, PASSWORD).status_code == 429
