@@ -224,3 +224,31 @@ def median(values: list[float]) -> float:
     ordered = sorted(values)
     middle = len(ordered) // 2
     return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+
+
+def person_through_the_gate(email: str, **fields):
+    """A new user, signed in and through the safety gate; returns (user, session cookie value).
+
+    As tests/conftest.py's clear_safety_gate: the current disclaimer read, no
+    red flags today, so every guided screen answers with the screen itself
+    rather than a redirect to the gate. No password: sign-in is force_login,
+    and hashing one per person would take most of a benchmark's setup.
+    Call after django.setup().
+    """
+    from django.conf import settings
+    from django.test import Client
+
+    from accounts.models import (
+        Disclaimer,
+        DisclaimerAcknowledgement,
+        RedFlag,
+        RedFlagScreening,
+        User,
+    )
+
+    user = User.objects.create_user(email, None, **fields)
+    DisclaimerAcknowledgement.objects.create(user=user, disclaimer=Disclaimer.objects.current())
+    RedFlagScreening.objects.create(user=user, answers={flag.value: False for flag in RedFlag})
+    client = Client()
+    client.force_login(user)
+    return user, client.cookies[settings.SESSION_COOKIE_NAME].value

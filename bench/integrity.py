@@ -49,7 +49,7 @@ from urllib.parse import urlencode, urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import Gunicorn, bench_environment, manage
+from bench.common import Gunicorn, bench_environment, manage, person_through_the_gate
 
 NOT_STARTED = -1
 SESSION_URL = re.compile(r"^/session/(\d+)/$")
@@ -544,28 +544,12 @@ def prepare(people: int) -> tuple[list[tuple[str, dict[str, str]]], int, int]:
     django.setup()
     from django.conf import settings
     from django.db import connection
-    from django.test import Client
 
-    from accounts.models import (
-        Disclaimer,
-        DisclaimerAcknowledgement,
-        RedFlag,
-        RedFlagScreening,
-        User,
-    )
     from protocols.models import Protocol
 
-    disclaimer = Disclaimer.objects.current()
     signed_in = []
     for index in range(people):
-        # No password: hashing one per person would take most of the setup time.
-        user = User.objects.create_user(f"integrity{index}@example.com", None)
-        # As tests/conftest.py's clear_safety_gate: disclaimer confirmed, no red flags.
-        DisclaimerAcknowledgement.objects.create(user=user, disclaimer=disclaimer)
-        RedFlagScreening.objects.create(user=user, answers={flag.value: False for flag in RedFlag})
-        client = Client()
-        client.force_login(user)
-        cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+        user, cookie = person_through_the_gate(f"integrity{index}@example.com")
         signed_in.append((user.email, {settings.SESSION_COOKIE_NAME: cookie}))
     steps = Protocol.objects.with_exercises().get().steps()
     connection.close()

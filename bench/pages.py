@@ -38,7 +38,13 @@ from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import CHROMIUM_FLAGS, bench_environment, gunicorn, manage
+from bench.common import (
+    CHROMIUM_FLAGS,
+    bench_environment,
+    gunicorn,
+    manage,
+    person_through_the_gate,
+)
 
 STEP_BUDGET = 60 * 1024  # bytes
 PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 3}
@@ -65,34 +71,14 @@ def prepare(env: dict) -> Audience:
     import django
 
     django.setup()
-    from django.conf import settings
     from django.db import connection
-    from django.test import Client
 
-    from accounts.models import (
-        Disclaimer,
-        DisclaimerAcknowledgement,
-        RedFlag,
-        RedFlagScreening,
-        User,
-    )
     from protocols.models import Exercise, Protocol
     from sessions.models import TrainingSession
 
     protocol = Protocol.objects.with_exercises().get()
 
-    def through_the_gate(email: str, first_name: str) -> User:
-        user = User.objects.create_user(email, "x" * 20, first_name=first_name)
-        DisclaimerAcknowledgement.objects.create(user=user, disclaimer=Disclaimer.objects.current())
-        RedFlagScreening.objects.create(user=user, answers={flag.value: False for flag in RedFlag})
-        return user
-
-    def cookie_for(user: User) -> str:
-        client = Client()
-        client.force_login(user)
-        return client.cookies[settings.SESSION_COOKIE_NAME].value
-
-    pat = through_the_gate("pat@example.com", "Pat")
+    pat, pat_cookie = person_through_the_gate("pat@example.com", first_name="Pat")
     finished = TrainingSession.start(pat, protocol, pain_before=4)
     for number in range(1, finished.total_steps + 1):
         if finished.resting:
@@ -102,7 +88,7 @@ def prepare(env: dict) -> Audience:
     at_a_step = TrainingSession.start(pat, protocol, pain_before=3)
     at_a_step.complete_step(1)  # step 2 of 21
 
-    sam = through_the_gate("sam@example.com", "Sam")
+    sam, sam_cookie = person_through_the_gate("sam@example.com", first_name="Sam")
     resting = TrainingSession.start(sam, protocol, pain_before=2)
     resting.complete_step(1)
 
@@ -114,7 +100,7 @@ def prepare(env: dict) -> Audience:
 
     exercise = Exercise.objects.get(label="1a")
     audience = Audience(
-        cookies={"pat": cookie_for(pat), "sam": cookie_for(sam)},
+        cookies={"pat": pat_cookie, "sam": sam_cookie},
         pages=[
             ("landing", "/", None),
             ("log in", "/account/login/", None),

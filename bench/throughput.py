@@ -22,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import Gunicorn, bench_environment, manage, median, wrk
+from bench.common import Gunicorn, bench_environment, manage, median, person_through_the_gate, wrk
 
 
 def prepare(env: dict, users: int) -> list[tuple[str, str]]:
@@ -40,30 +40,16 @@ def prepare(env: dict, users: int) -> list[tuple[str, str]]:
     from django.conf import settings
     from django.db import connection
     from django.middleware.csrf import _get_new_csrf_string
-    from django.test import Client
 
-    from accounts.models import (
-        Disclaimer,
-        DisclaimerAcknowledgement,
-        RedFlag,
-        RedFlagScreening,
-        User,
-    )
     from protocols.models import Protocol
     from sessions.models import TrainingSession
 
     protocol = Protocol.objects.with_exercises().get()
     targets = []
     for index in range(users):
-        user = User.objects.create_user(f"bench{index}@example.com", "x" * 20)
-        # Through the safety gate: the current disclaimer read, no red flags today.
-        DisclaimerAcknowledgement.objects.create(user=user, disclaimer=Disclaimer.objects.current())
-        RedFlagScreening.objects.create(user=user, answers={flag.value: False for flag in RedFlag})
+        user, cookie = person_through_the_gate(f"bench{index}@example.com")
         session = TrainingSession.start(user, protocol, pain_before=3)
         session.complete_step(1)  # on to step 2 of 21, no rest pending
-        client = Client()
-        client.force_login(user)
-        cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
         # A browser also sends the CSRF cookie it was given; without it every
         # response would mint a new secret and set a cookie, which no real
         # visitor's second request does.
