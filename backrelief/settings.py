@@ -5,7 +5,9 @@ defaults suit development on one machine (SQLite, DEBUG on, local hosts);
 production sets DJANGO_DEBUG=false and must then provide a real secret key.
 """
 
+import hashlib
 import os
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -134,8 +136,51 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+_ON_SQLITE = DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
+if _ON_SQLITE:
     DATABASES["default"].setdefault("OPTIONS", {}).update(_SQLITE_OPTIONS)
+
+# Login sessions live in the database, with a cache in front: otherwise
+# every signed-in page spends a query finding out who is asking. The cache
+# must be one that every worker serving the site reads, or a logout seen by
+# one worker would not be seen by the next. Files on this machine are such a
+# cache for one machine: the default with SQLite, which is one machine by
+# construction. PostgreSQL may have many replicas behind a load balancer, so
+# there the default is no cache; a one-replica install may choose "files".
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+
+def _database_id(database: dict) -> str:
+    where = f"{database.get('HOST')}:{database.get('PORT')}/{database['NAME']}"
+    return hashlib.sha256(where.encode()).hexdigest()[:12]
+
+
+_SESSION_CACHES = ("files", "none")
+SESSION_CACHE = env_str("DJANGO_SESSION_CACHE", "files" if _ON_SQLITE else "none").strip()
+if SESSION_CACHE not in _SESSION_CACHES:
+    raise ImproperlyConfigured(
+        f"DJANGO_SESSION_CACHE={SESSION_CACHE!r}: use one of {', '.join(_SESSION_CACHES)}."
+    )
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+if SESSION_CACHE == "files":
+    # Beside the SQLite file (with PostgreSQL, a temporary folder named after
+    # the database), so two databases on one machine, development and tests
+    # say, never share sessions: a cookie from one must mean nothing to the other.
+    _database = DATABASES["default"]
+    _SESSIONS_DIR = (
+        f"{_database['NAME']}-sessions"
+        if _ON_SQLITE
+        else str(Path(tempfile.gettempdir()) / f"backrelief-sessions-{_database_id(_database)}")
+    )
+    CACHES["sessions"] = {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": env_str("DJANGO_SESSION_CACHE_DIR", _SESSIONS_DIR),
+        # A file per signed-in session; past this many, a third are dropped
+        # at random (they are still in the database).
+        "OPTIONS": {"MAX_ENTRIES": 10_000},
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    SESSION_CACHE_ALIAS = "sessions"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

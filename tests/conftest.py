@@ -9,7 +9,7 @@ from collections import Counter
 from collections.abc import Iterator
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.management import call_command
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
@@ -81,10 +81,12 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, t
     """
     from django.conf import settings
 
+    folder = tmp_path_factory.mktemp("database")
     database = settings.DATABASES["default"]
     if database["ENGINE"] == "django.db.backends.sqlite3":
-        folder = tmp_path_factory.mktemp("database")
         database.setdefault("TEST", {})["NAME"] = str(folder / "test.sqlite3")
+    if "sessions" in settings.CACHES:  # login sessions cached in files, beside the database
+        settings.CACHES["sessions"]["LOCATION"] = str(folder / "sessions")
 
 
 @pytest.fixture(autouse=True)
@@ -105,10 +107,12 @@ def _fast_and_plain(settings):
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """Cached things (protocol notes, disclaimer, referral link) never leak between tests."""
-    cache.clear()
+    """Nothing cached (protocol notes, disclaimer, referral link, logins) leaks between tests."""
+    for each in caches.all():
+        each.clear()
     yield
-    cache.clear()
+    for each in caches.all():
+        each.clear()
 
 
 @pytest.fixture

@@ -117,3 +117,58 @@ def test_the_settings_check_deploy_looks_at_exist():
         assert hasattr(settings, name)
     assert "django.middleware.security.SecurityMiddleware" in settings.MIDDLEWARE
     assert settings.AUTH_USER_MODEL == "accounts.User"
+
+
+def session_settings(**env) -> dict:
+    code = (
+        "import json, backrelief.settings as s; "
+        "print(json.dumps({'engine': s.SESSION_ENGINE, 'caches': s.CACHES}))"
+    )
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=PROJECT,
+        env=clean | env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(result.stdout)
+
+
+def test_with_sqlite_logins_are_cached_in_files_beside_the_database():
+    sessions = session_settings()
+    assert sessions["engine"] == "django.contrib.sessions.backends.cached_db"
+    cache = sessions["caches"]["sessions"]
+    assert cache["BACKEND"] == "django.core.cache.backends.filebased.FileBasedCache"
+    assert cache["LOCATION"] == str(PROJECT / "db.sqlite3-sessions")
+
+
+def test_with_postgresql_logins_are_not_cached_unless_asked():
+    """Many replicas share no files: a logout on one would go unseen by the others."""
+    url = "postgres://app:pw@db.internal:5432/backrelief"
+    sessions = session_settings(DATABASE_URL=url)
+    assert sessions["engine"] == "django.contrib.sessions.backends.db"
+    assert "sessions" not in sessions["caches"]
+
+    one_replica = session_settings(DATABASE_URL=url, DJANGO_SESSION_CACHE="files")
+    other_database = session_settings(
+        DATABASE_URL=url.replace("backrelief", "staging"), DJANGO_SESSION_CACHE="files"
+    )
+    assert one_replica["engine"] == "django.contrib.sessions.backends.cached_db"
+    assert (
+        one_replica["caches"]["sessions"]["LOCATION"]
+        != other_database["caches"]["sessions"]["LOCATION"]
+    )
+
+
+def test_the_login_cache_can_be_turned_off_or_moved():
+    assert session_settings(DJANGO_SESSION_CACHE="none")["engine"].endswith(".db")
+    moved = session_settings(DJANGO_SESSION_CACHE_DIR="/srv/cache/logins")
+    assert moved["caches"]["sessions"]["LOCATION"] == "/srv/cache/logins"
+
+
+def test_an_unknown_login_cache_fails_loudly():
+    result = load_settings(DJANGO_SESSION_CACHE="redis")
+    assert result.returncode != 0
+    assert "DJANGO_SESSION_CACHE='redis': use one of files, none." in result.stderr
