@@ -87,10 +87,17 @@ def main() -> None:
         help="per worker, as gunicorn.conf.py runs production (1: the sync worker)",
     )
     parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument(
+        "--session-cache",
+        choices=["files", "none"],
+        help="DJANGO_SESSION_CACHE (default: the settings' own, files with SQLite)",
+    )
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="backrelief-bench-") as workdir:
         env = bench_environment(Path(workdir), args.database_url)
+        if args.session_cache:
+            env["DJANGO_SESSION_CACHE"] = args.session_cache
         manage(env, "collectstatic", "--no-input")
         targets = prepare(env, args.users)
         trivial = [("/bench/trivial/", cookie) for _, cookie in targets]
@@ -115,9 +122,11 @@ def main() -> None:
             server.stop()
 
     database = "PostgreSQL" if args.database_url else "SQLite"
+    from django.conf import settings
+
     print(
         f"gunicorn {args.workers} workers x {args.threads} threads, {database}, "
-        f"{args.users} users, "
+        f"login sessions {settings.SESSION_ENGINE.rsplit('.', 1)[-1]}, {args.users} users, "
         f"{args.rounds} rounds x {args.seconds} s, {args.connections} connections"
     )
     print(f"{'page':<10}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'errors':>8}{'CPU ms/req':>12}")
