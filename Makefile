@@ -8,7 +8,7 @@ PORT ?= 8000
 
 .DEFAULT_GOAL := help
 .PHONY: help run migrate seed superuser test test-fast screenshots lint format browser clean \
-	bench-integrity audit-pages audit-fuzz bench audit wrk
+	bench-integrity audit-pages audit-fuzz bench audit wrk postgresql
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -67,9 +67,20 @@ wrk:  ## Make sure wrk (the load generator of bench/throughput.py) is there
 			(apt-get update -qq && apt-get install -y -qq wrk >/dev/null); \
 		else echo "Install wrk first: sudo apt-get install wrk"; exit 1; fi; }
 
-bench: $(VENV)/.dev wrk  ## Every benchmark: throughput, integrity (50 people), history (bounded, loopback only)
+postgresql:  ## Make sure PostgreSQL 15 is there, for the benchmarks' throwaway servers
+	@test -x /usr/lib/postgresql/15/bin/initdb || { \
+		if [ "$$(id -u)" = 0 ]; then apt-get install -y -qq postgresql-15 >/dev/null 2>&1 || \
+			(apt-get update -qq && apt-get install -y -qq postgresql-15 >/dev/null); \
+		else echo "Install PostgreSQL 15 first: sudo apt-get install postgresql-15"; exit 1; fi; }
+
+bench: $(VENV)/.dev wrk postgresql  ## Every benchmark, on SQLite then PostgreSQL: throughput, login cache, integrity (50 people), history
 	$(BIN)/python bench/throughput.py
+	$(BIN)/python bench/throughput.py --postgresql
+	$(BIN)/python bench/session_cache.py
+	$(BIN)/python bench/session_cache.py --postgresql
+	$(BIN)/python bench/profile_step.py
 	$(BIN)/python bench/integrity.py
+	$(BIN)/python bench/integrity.py --postgresql
 	$(BIN)/python bench/history.py
 
 audit: audit-fuzz audit-pages  ## Every audit: fuzzing (2 000+ cases), page weight and Lighthouse

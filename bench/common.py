@@ -252,3 +252,80 @@ def person_through_the_gate(email: str, **fields):
     client = Client()
     client.force_login(user)
     return user, client.cookies[settings.SESSION_COOKIE_NAME].value
+
+
+PG_BIN = Path("/usr/lib/postgresql/15/bin")
+
+
+def add_database_arguments(parser) -> None:
+    """--database-url or --postgresql; neither: SQLite in the run's own folder."""
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument("--database-url", help="an empty PostgreSQL database (default: SQLite)")
+    where.add_argument(
+        "--postgresql",
+        action="store_true",
+        help="start a throwaway PostgreSQL 15 server for the run (as root, like .ci/run)",
+    )
+
+
+def chosen_database(args) -> contextlib.AbstractContextManager[str | None]:
+    """The database URL the arguments ask for (None: SQLite), for as long as the run lasts."""
+    if args.postgresql:
+        return throwaway_postgresql()
+    return contextlib.nullcontext(args.database_url)
+
+
+@contextlib.contextmanager
+def throwaway_postgresql() -> Iterator[str]:
+    """A PostgreSQL 15 server in a temporary folder, on a free loopback port."""
+    if not (PG_BIN / "initdb").exists():
+        sys.exit("PostgreSQL 15 is not installed: apt-get install postgresql-15")
+    folder = Path(tempfile.mkdtemp(prefix="backrelief-bench-pg."))
+    shutil.chown(folder, "postgres")
+    port = free_port()
+    data = folder / "data"
+
+    def as_postgres(*command: str) -> None:
+        subprocess.run(
+            ["runuser", "-u", "postgres", "--", *command], check=True, stdout=subprocess.DEVNULL
+        )
+
+    as_postgres(str(PG_BIN / "initdb"), "-D", str(data), "-U", "postgres", "-A", "trust")
+    options = f"-c listen_addresses=127.0.0.1 -p {port} -k {folder} -c fsync=off"
+    as_postgres(
+        str(PG_BIN / "pg_ctl"),
+        "-D",
+        str(data),
+        "-l",
+        str(folder / "server.log"),
+        "-w",
+        "-o",
+        options,
+        "start",
+    )
+    try:
+        import psycopg
+
+        with psycopg.connect(
+            host="127.0.0.1", port=port, user="postgres", dbname="postgres", autocommit=True
+        ) as admin:
+            admin.execute("CREATE DATABASE backrelief")
+        yield f"postgres://postgres@127.0.0.1:{port}/backrelief"
+    finally:
+        subprocess.run(
+            [
+                "runuser",
+                "-u",
+                "postgres",
+                "--",
+                str(PG_BIN / "pg_ctl"),
+                "-D",
+                str(data),
+                "-m",
+                "fast",
+                "stop",
+            ],
+            check=False,
+            stdout=subprocess.DEVNULL,
+        )
+        shutil.rmtree(folder, ignore_errors=True)

@@ -2,6 +2,7 @@
 
     python bench/integrity.py                               # SQLite (WAL)
     python bench/integrity.py --database-url postgres://…   # PostgreSQL (an empty database)
+    python bench/integrity.py --postgresql                  # a throwaway PostgreSQL 15 (as root)
 
 Starts gunicorn on a loopback port with production settings (DEBUG off) on a
 throwaway database, signs in --users people who have passed the safety gate,
@@ -49,7 +50,14 @@ from urllib.parse import urlencode, urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import Gunicorn, bench_environment, manage, person_through_the_gate
+from bench.common import (
+    Gunicorn,
+    add_database_arguments,
+    bench_environment,
+    chosen_database,
+    manage,
+    person_through_the_gate,
+)
 
 NOT_STARTED = -1
 SESSION_URL = re.compile(r"^/session/(\d+)/$")
@@ -808,7 +816,7 @@ def print_summary(result: dict) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--database-url", help="an empty PostgreSQL database (default: SQLite)")
+    add_database_arguments(parser)
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--restarts", type=int, default=2, help="SIGKILL, SIGTERM, SIGKILL…")
     parser.add_argument("--workers", type=int, default=2)
@@ -821,7 +829,9 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args()
-    result = run_benchmark(args)
+    with chosen_database(args) as database_url:
+        args.database_url = database_url
+        result = run_benchmark(args)
     print_summary(result)
     if args.json:
         args.json.write_text(json.dumps(result, indent=2))

@@ -37,9 +37,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(PROJECT))
+
+from bench.common import throwaway_postgresql  # noqa: E402
+
 ENTRYPOINT = PROJECT / "docker" / "entrypoint.sh"
 RESULTS = PROJECT / "bench" / "results"
-PG_BIN = Path("/usr/lib/postgresql/15/bin")
 LOOPBACK = "127.0.0.1"
 
 
@@ -47,62 +50,6 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind((LOOPBACK, 0))
         return sock.getsockname()[1]
-
-
-@contextlib.contextmanager
-def throwaway_postgresql() -> Iterator[str]:
-    """A PostgreSQL 15 server in a temporary folder, on a free loopback port."""
-    if not (PG_BIN / "initdb").exists():
-        sys.exit("PostgreSQL 15 is not installed: apt-get install postgresql-15")
-    folder = Path(tempfile.mkdtemp(prefix="backrelief-bench-pg."))
-    shutil.chown(folder, "postgres")
-    port = free_port()
-    data = folder / "data"
-
-    def as_postgres(*command: str) -> None:
-        subprocess.run(
-            ["runuser", "-u", "postgres", "--", *command], check=True, stdout=subprocess.DEVNULL
-        )
-
-    as_postgres(str(PG_BIN / "initdb"), "-D", str(data), "-U", "postgres", "-A", "trust")
-    options = f"-c listen_addresses={LOOPBACK} -p {port} -k {folder} -c fsync=off"
-    as_postgres(
-        str(PG_BIN / "pg_ctl"),
-        "-D",
-        str(data),
-        "-l",
-        str(folder / "server.log"),
-        "-w",
-        "-o",
-        options,
-        "start",
-    )
-    try:
-        import psycopg
-
-        with psycopg.connect(
-            host=LOOPBACK, port=port, user="postgres", dbname="postgres", autocommit=True
-        ) as admin:
-            admin.execute("CREATE DATABASE backrelief")
-        yield f"postgres://postgres@{LOOPBACK}:{port}/backrelief"
-    finally:
-        subprocess.run(
-            [
-                "runuser",
-                "-u",
-                "postgres",
-                "--",
-                str(PG_BIN / "pg_ctl"),
-                "-D",
-                str(data),
-                "-m",
-                "fast",
-                "stop",
-            ],
-            check=False,
-            stdout=subprocess.DEVNULL,
-        )
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 def production_env(database_url: str, static_root: Path, **extra: str) -> dict:

@@ -1,3 +1,4 @@
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
 
@@ -14,7 +15,14 @@ def trivial(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok", content_type="text/plain")
 
 
+@login_required
+def signed_in(request: HttpRequest) -> HttpResponse:
+    """The floor under any signed-in page: who is asking (login session, user), nothing else."""
+    return HttpResponse(f"ok {request.user.pk}", content_type="text/plain")
+
+
 urlpatterns = [
     path("bench/trivial/", trivial),
+    path("bench/signed-in/", signed_in),
     path("", include("backrelief.urls")),
 ]
