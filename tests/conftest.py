@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import io
 import os
+import secrets
 import shutil
 from collections import Counter
 from collections.abc import Iterator
+from urllib.parse import urlsplit
 
 import pytest
 from django.core.cache import caches
@@ -279,3 +281,30 @@ def sign_in(page, live_server, user) -> None:
     client.force_login(user)
     cookie = client.cookies[settings.SESSION_COOKIE_NAME]
     page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
+
+
+# --- Benchmarks --------------------------------------------------------------
+
+
+@pytest.fixture
+def bench_database_url():
+    """A new, empty database on the suite's PostgreSQL server; None on SQLite."""
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")):
+        yield None
+        return
+    import psycopg
+    from psycopg import sql
+
+    server = urlsplit(url)
+    maintenance = server._replace(path="/postgres").geturl()
+    name = f"integrity_{secrets.token_hex(4)}"
+    with psycopg.connect(maintenance, autocommit=True) as connection:
+        connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    try:
+        yield server._replace(path=f"/{name}").geturl()
+    finally:
+        with psycopg.connect(maintenance, autocommit=True) as connection:
+            connection.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+            )

@@ -7,40 +7,11 @@ database on that server, dropped afterwards.
 """
 
 import json
-import os
-import secrets
 import subprocess
 import sys
 from pathlib import Path
-from urllib.parse import urlsplit
-
-import pytest
 
 PROJECT = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture
-def bench_database_url():
-    """A new, empty database on the suite's PostgreSQL server; None on SQLite."""
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")):
-        yield None
-        return
-    import psycopg
-    from psycopg import sql
-
-    server = urlsplit(url)
-    maintenance = server._replace(path="/postgres").geturl()
-    name = f"integrity_{secrets.token_hex(4)}"
-    with psycopg.connect(maintenance, autocommit=True) as connection:
-        connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    try:
-        yield server._replace(path=f"/{name}").geturl()
-    finally:
-        with psycopg.connect(maintenance, autocommit=True) as connection:
-            connection.execute(
-                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-            )
 
 
 def test_people_tapping_through_a_server_crash_keep_every_round(tmp_path, bench_database_url):

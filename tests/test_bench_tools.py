@@ -1,0 +1,60 @@
+"""The benchmark tools that need no load generator still run and measure something.
+
+`bench/profile_step.py` once broke unnoticed (the safety gate sent its user
+to the disclaimer); these small runs keep it and `bench/session_cache.py`
+honest in every CI run.
+"""
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+PROJECT = Path(__file__).resolve().parent.parent
+
+
+def run(*command: str) -> str:
+    result = subprocess.run(
+        [sys.executable, *command],
+        cwd=PROJECT,
+        capture_output=True,
+        text=True,
+        timeout=240,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout
+
+
+def milliseconds(output: str, label: str) -> float:
+    match = re.search(rf"^\s*{re.escape(label)}\s+([0-9.]+) ms", output, re.MULTILINE)
+    assert match, f"no {label!r} in:\n{output}"
+    return float(match.group(1))
+
+
+def test_the_step_page_profile_accounts_for_every_part():
+    output = run("bench/profile_step.py", "--requests=40")
+    trivial, step = milliseconds(output, "trivial view"), milliseconds(output, "step page")
+    assert 0 < trivial < step
+    parts = {
+        "template, context processors, CSRF token",
+        "training session and protocol (one query)",
+        "user (the auth middleware's query)",
+        "login session (cached_db)",
+        "safety gate (no query)",
+    }
+    for part in parts:
+        assert milliseconds(output, part) > 0
+
+
+def test_the_login_cache_comparison_runs_both_servers(bench_database_url):
+    command = ["bench/session_cache.py", "--users=2", "--rounds=2", "--per-user=5"]
+    if bench_database_url:
+        command.append(f"--database-url={bench_database_url}")
+    output = run(*command)
+    assert output.startswith("PostgreSQL" if bench_database_url else "SQLite")
+    rows = re.findall(r"^(files|none)\s+([0-9.]+)\s+([0-9.]+)\s+\d+%$", output, re.MULTILINE)
+    assert [cache for cache, _, _ in rows] == ["files", "none"]
+    for _, trivial, step in rows:
+        assert 0 < float(trivial) < float(step)
+    assert re.search(r"the step page costs -?\d+% less CPU with the login cache", output)
