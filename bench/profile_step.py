@@ -1,6 +1,6 @@
 """Where a step page request spends its time, in process, with production settings.
 
-    python bench/profile_step.py [--requests 500] [--profile] [--sort tottime]
+    python bench/profile_step.py [--requests 500] [--session-cache none] [--profile]
 
 Calls the WSGI application directly (no server, no test client) for one
 signed-in person mid-session, and prints the time per request of the step
@@ -37,9 +37,16 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true", help="print cProfile's top functions")
     parser.add_argument("--sort", default="tottime")
     parser.add_argument("--lines", type=int, default=30)
+    parser.add_argument(
+        "--session-cache",
+        choices=["files", "none"],
+        help="DJANGO_SESSION_CACHE (default: the settings' own, files with SQLite)",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="backrelief-profile-") as workdir:
         env = bench_environment(Path(workdir), None)
+        if args.session_cache:
+            env["DJANGO_SESSION_CACHE"] = args.session_cache
         manage(env, "collectstatic", "--no-input")
         [(url, cookie)] = prepare(env, users=1)  # sets Django up in this process
         from django.core.wsgi import get_wsgi_application
