@@ -39,8 +39,13 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def bench_environment(workdir: Path, database_url: str | None) -> dict:
-    """Production-like settings (DEBUG off) on a throwaway database."""
+def bench_environment(
+    workdir: Path, database_url: str | None, session_cache: str | None = None
+) -> dict:
+    """Production-like settings (DEBUG off) on a throwaway database.
+
+    `session_cache` ("files", "none") overrides DJANGO_SESSION_CACHE's default.
+    """
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
     env |= {
         "DJANGO_SETTINGS_MODULE": "bench.settings",
@@ -54,7 +59,17 @@ def bench_environment(workdir: Path, database_url: str | None) -> dict:
         "PYTHONPATH": str(PROJECT),
         "DATABASE_URL": database_url or f"sqlite:///{workdir / 'bench.sqlite3'}",
     }
+    if session_cache:
+        env["DJANGO_SESSION_CACHE"] = session_cache
     return env
+
+
+def add_session_cache_argument(parser) -> None:
+    parser.add_argument(
+        "--session-cache",
+        choices=["files", "none"],
+        help="DJANGO_SESSION_CACHE (default: the settings' own, files with SQLite)",
+    )
 
 
 def manage(env: dict, *args: str) -> str:

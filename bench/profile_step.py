@@ -25,7 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import bench_environment, manage
+from bench.common import add_session_cache_argument, bench_environment, manage
 from bench.throughput import prepare
 
 BATCHES = 10
@@ -37,16 +37,10 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true", help="print cProfile's top functions")
     parser.add_argument("--sort", default="tottime")
     parser.add_argument("--lines", type=int, default=30)
-    parser.add_argument(
-        "--session-cache",
-        choices=["files", "none"],
-        help="DJANGO_SESSION_CACHE (default: the settings' own, files with SQLite)",
-    )
+    add_session_cache_argument(parser)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="backrelief-profile-") as workdir:
-        env = bench_environment(Path(workdir), None)
-        if args.session_cache:
-            env["DJANGO_SESSION_CACHE"] = args.session_cache
+        env = bench_environment(Path(workdir), None, args.session_cache)
         manage(env, "collectstatic", "--no-input")
         [(url, cookie)] = prepare(env, users=1)  # sets Django up in this process
         from django.core.wsgi import get_wsgi_application

@@ -30,6 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.common import (
     Gunicorn,
     add_database_arguments,
+    add_session_cache_argument,
     bench_environment,
     chosen_database,
     manage,
@@ -99,20 +100,14 @@ def main() -> None:
         help="per worker, as gunicorn.conf.py runs production (1: the sync worker)",
     )
     parser.add_argument("--connections", type=int, default=8)
-    parser.add_argument(
-        "--session-cache",
-        choices=["files", "none"],
-        help="DJANGO_SESSION_CACHE (default: the settings' own, files with SQLite)",
-    )
+    add_session_cache_argument(parser)
     args = parser.parse_args()
 
     with (
         chosen_database(args) as database_url,
         tempfile.TemporaryDirectory(prefix="backrelief-bench-") as workdir,
     ):
-        env = bench_environment(Path(workdir), database_url)
-        if args.session_cache:
-            env["DJANGO_SESSION_CACHE"] = args.session_cache
+        env = bench_environment(Path(workdir), database_url, args.session_cache)
         manage(env, "collectstatic", "--no-input")
         targets = prepare(env, args.users)
         trivial = [("/bench/trivial/", cookie) for _, cookie in targets]

@@ -6,8 +6,11 @@ import io
 import os
 import secrets
 import shutil
+import subprocess
+import sys
 from collections import Counter
 from collections.abc import Iterator
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -281,6 +284,28 @@ def sign_in(page, live_server, user) -> None:
     client.force_login(user)
     cookie = client.cookies[settings.SESSION_COOKIE_NAME]
     page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
+
+
+# --- Settings in a fresh interpreter ----------------------------------------
+
+PROJECT = Path(__file__).resolve().parent.parent
+
+
+def fresh_settings(code: str, **env: str) -> subprocess.CompletedProcess:
+    """Run `code`, which imports backrelief.settings, in a new interpreter.
+
+    Our own variables (DJANGO_*, DATABASE_*) come only from `env`, so the
+    settings module reads them as a freshly started app would.
+    """
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=PROJECT,
+        env=clean | env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
 
 
 # --- Benchmarks --------------------------------------------------------------

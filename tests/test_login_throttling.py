@@ -1,10 +1,6 @@
 """Login throttling (django-axes): 5 failures per address and client IP, 15 minutes' rest."""
 
-import os
-import subprocess
-import sys
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 import time_machine
@@ -14,10 +10,9 @@ from django.contrib.auth import authenticate
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, fresh_settings
 
 LOGIN = reverse("accounts:login")
-PROJECT = Path(__file__).resolve().parent.parent
 
 
 def log_in(client, email: str, password: str, **headers):
@@ -172,18 +167,10 @@ def test_behind_a_proxy_forging_someones_address_does_not_lock_them_out(
 
 
 def client_ip_settings(**env) -> str:
-    code = (
+    result = fresh_settings(
         "import backrelief.settings as s;"
-        "print(s.AXES_IPWARE_META_PRECEDENCE_ORDER, s.AXES_IPWARE_PROXY_COUNT)"
-    )
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=PROJECT,
-        env=clean | env,
-        capture_output=True,
-        text=True,
-        check=False,
+        "print(s.AXES_IPWARE_META_PRECEDENCE_ORDER, s.AXES_IPWARE_PROXY_COUNT)",
+        **env,
     )
     return result.stdout.strip() or result.stderr
 

@@ -1,31 +1,28 @@
 """Settings come from the environment, strictly."""
 
 import json
-import os
 import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 from backrelief.settings import env_bool, env_int, env_list
-
-PROJECT = Path(__file__).resolve().parent.parent
+from tests.conftest import PROJECT, fresh_settings
 
 
 def load_settings(**env) -> subprocess.CompletedProcess:
     """Import the settings in a fresh interpreter with the given environment."""
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
-    return subprocess.run(
-        [sys.executable, "-c", "import backrelief.settings as s; print(s.DEBUG)"],
-        cwd=PROJECT,
-        env=clean | env,
-        capture_output=True,
-        text=True,
-        check=False,
+    return fresh_settings("import backrelief.settings as s; print(s.DEBUG)", **env)
+
+
+def settings_as_json(expression: str, **env) -> dict:
+    """`expression` (over the settings module, `s`) in a fresh interpreter."""
+    result = fresh_settings(
+        f"import json, backrelief.settings as s; print(json.dumps({expression}))", **env
     )
+    result.check_returncode()
+    return json.loads(result.stdout)
 
 
 @pytest.mark.parametrize("value", ["maybe", "ture", "2"])
@@ -75,17 +72,7 @@ def test_production_starts_with_a_secret_key():
 
 
 def database_settings(**env) -> dict:
-    code = "import json, backrelief.settings as s; print(json.dumps(s.DATABASES['default']))"
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=PROJECT,
-        env=clean | env,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return json.loads(result.stdout)
+    return settings_as_json("s.DATABASES['default']", **env)
 
 
 def test_sqlite_is_the_default_with_wal_and_immediate_transactions():
@@ -120,20 +107,7 @@ def test_the_settings_check_deploy_looks_at_exist():
 
 
 def session_settings(**env) -> dict:
-    code = (
-        "import json, backrelief.settings as s; "
-        "print(json.dumps({'engine': s.SESSION_ENGINE, 'caches': s.CACHES}))"
-    )
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=PROJECT,
-        env=clean | env,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return json.loads(result.stdout)
+    return settings_as_json("{'engine': s.SESSION_ENGINE, 'caches': s.CACHES}", **env)
 
 
 def test_with_sqlite_logins_are_cached_in_files_beside_the_database():
