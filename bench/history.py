@@ -66,7 +66,7 @@ def make_history(user, protocol, count: int, rng: random.Random) -> None:
     )
 
     plan = plan_from_steps(protocol.steps())
-    rounds_plan = []  # (circuit id, circuit number, round number, exercises) per round
+    rounds_plan = []  # (circuit number, round number, exercises) per round
     first = 0
     for index, entry in enumerate(plan):
         if entry["ends_round"]:
@@ -74,9 +74,7 @@ def make_history(user, protocol, count: int, rng: random.Random) -> None:
                 {"label": e["label"], "name": e["name"], "prescription": e["prescription"]}
                 for e in plan[first : index + 1]
             ]
-            rounds_plan.append(
-                (entry["circuit"], entry["circuit_number"], entry["round"], exercises)
-            )
+            rounds_plan.append((entry["circuit_number"], entry["round"], exercises))
             first = index + 1
     zone = user.training_preferences.zone
     now = timezone.now()
@@ -111,11 +109,10 @@ def make_history(user, protocol, count: int, rng: random.Random) -> None:
     rounds = []
     for session in sessions:
         done = rounds_plan[:4] if session.status == "ended_early" else rounds_plan
-        for minute, (circuit_id, circuit_number, number, exercises) in enumerate(done):
+        for minute, (circuit_number, number, exercises) in enumerate(done):
             rounds.append(
                 CompletedRound(
                     session=session,
-                    circuit_id=circuit_id,
                     circuit_number=circuit_number,
                     round_number=number,
                     exercises=exercises,

@@ -1,21 +1,20 @@
 """What to do: a protocol is circuits of exercises, each circuit done for rounds.
 
-Coaches edit all of this in Django admin. History (the `sessions` app) points
-at circuits and exercises with PROTECT and keeps copies of what was done, so
-an exercise that anyone has done can be retired (``is_active``) but never
-deleted out from under a user's record.
+Coaches edit all of this in Django admin. A training session (the `sessions`
+app) keeps its own copy of everything it shows and records, so editing,
+retiring (``is_active``) or deleting an exercise or a circuit changes new
+sessions only; a protocol anyone has trained with cannot be deleted.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.core.cache import cache
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
-from django.utils import timezone
 
 # Time to get into position, read the screen and tap Done, added to every
 # step when estimating how long a session takes.
@@ -44,23 +43,17 @@ class Protocol(models.Model):
     name = models.CharField(max_length=120)
     slug = models.SlugField(max_length=120, unique=True)
     summary = models.TextField(help_text="Shown on the landing and protocol pages.")
-    # Any change to the protocol, its circuits or exercises moves this on
-    # (see signals.py); cached copies are keyed by it, so they never go stale.
-    updated_at = models.DateTimeField(default=timezone.now, editable=False)
 
     objects = ProtocolManager()
+
+    class NothingToDo(Exception):
+        """The protocol has no active exercise, so there is no session to start."""
 
     class Meta:
         ordering = ["pk"]
 
     def __str__(self) -> str:
         return self.name
-
-    def save(self, *args, **kwargs):
-        self.updated_at = timezone.now()
-        if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "updated_at"}
-        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("protocols:protocol", args=[self.slug])
@@ -72,26 +65,6 @@ class Protocol(models.Model):
         """The whole session, step by step. Use on a `with_exercises()` protocol."""
         return build_steps(self.circuits.all())
 
-    def exercise_notes(self) -> dict[int, ExerciseNotes]:
-        """Every exercise's instructions by id, from the cache (one query on a miss).
-
-        The key carries `updated_at`, so an admin's edit is seen by every
-        process at once without anyone having to clear anything.
-        """
-        key = f"protocol-notes:{self.pk}:{self.updated_at.timestamp()}"
-        notes = cache.get(key)
-        if notes is None:
-            notes = {
-                exercise.pk: ExerciseNotes.of(exercise)
-                for exercise in Exercise.objects.filter(circuit__protocol=self)
-            }
-            cache.set(key, notes, timeout=24 * 60 * 60)
-        return notes
-
-    def touch(self) -> None:
-        """Mark the protocol as changed (cached copies of it are then ignored)."""
-        Protocol.objects.filter(pk=self.pk).update(updated_at=timezone.now())
-
 
 class CircuitManager(models.Manager):
     def get_by_natural_key(self, protocol_slug: str, number: int) -> Circuit:
@@ -99,8 +72,8 @@ class CircuitManager(models.Manager):
 
 
 class Circuit(models.Model):
-    # Deleting a protocol takes its circuits with it; history rows PROTECT
-    # circuits, so a protocol anyone has trained with cannot be deleted.
+    # Deleting a protocol takes its circuits with it; sessions PROTECT their
+    # protocol, so only a protocol nobody has trained with can be deleted.
     protocol = models.ForeignKey(Protocol, on_delete=models.CASCADE, related_name="circuits")
     number = models.PositiveSmallIntegerField(
         validators=[MinValueValidator(1)], help_text="Circuits are done in this order: 1, 2, 3…"
@@ -154,8 +127,8 @@ class ExerciseManager(models.Manager):
 
 
 class Exercise(models.Model):
-    # Deleting a circuit takes its exercises; history PROTECTs exercises it
-    # points to, so only exercises nobody has done can go.
+    # Deleting a circuit takes its exercises. Sessions keep their own copy of
+    # what they show, so neither affects a session in progress or history.
     circuit = models.ForeignKey(Circuit, on_delete=models.CASCADE, related_name="exercises")
     position = models.PositiveSmallIntegerField(help_text="Order within the circuit: 1, 2, 3…")
     label = models.CharField(max_length=4, help_text="As the protocol numbers it, e.g. 1a.")
@@ -224,9 +197,8 @@ class Exercise(models.Model):
 
 @dataclass(frozen=True)
 class ExerciseNotes:
-    """What the step screen shows of an exercise beyond the session's own copy."""
+    """What the step screen shows of an exercise beyond its name and reps."""
 
-    slug: str
     cue: str
     how_to_steps: list[str]
     common_mistake: str
@@ -235,12 +207,18 @@ class ExerciseNotes:
     @classmethod
     def of(cls, exercise: Exercise) -> ExerciseNotes:
         return cls(
-            slug=exercise.slug,
             cue=exercise.cue,
             how_to_steps=exercise.how_to_steps,
             common_mistake=exercise.common_mistake,
             when_to_stop=exercise.when_to_stop,
         )
+
+    @classmethod
+    def from_json(cls, data: dict) -> ExerciseNotes:
+        return cls(**{name: data[name] for name in cls.__dataclass_fields__})
+
+    def as_json(self) -> dict:
+        return dataclasses.asdict(self)
 
 
 @dataclass(frozen=True)

@@ -48,19 +48,19 @@ class StepForm(forms.Form):
     """The step a Done button completes, named in full so stale taps can be told apart."""
 
     step = forms.IntegerField(min_value=1, max_value=1000)
-    circuit = forms.IntegerField(min_value=1)
+    circuit = forms.IntegerField(min_value=1, max_value=1000)
     round = forms.IntegerField(min_value=1, max_value=100)
-    exercise = forms.IntegerField(min_value=1)
+    exercise = forms.SlugField(max_length=120)
 
     def names(self, step) -> bool:
-        """Whether the submitted fields name exactly this planned step."""
+        """Whether the submitted fields name exactly this planned step (None: no step)."""
         data = self.cleaned_data
-        return (data["step"], data["circuit"], data["round"], data["exercise"]) == (
-            step.number,
-            step.circuit_id,
-            step.round_number,
-            step.exercise_id,
-        )
+        return step is not None and (
+            data["step"],
+            data["circuit"],
+            data["round"],
+            data["exercise"],
+        ) == (step.number, step.circuit_number, step.round_number, step.exercise_slug)
 
 
 class RestForm(forms.Form):

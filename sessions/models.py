@@ -1,8 +1,11 @@
 """What a user did: their training sessions and the rounds they completed.
 
 A session keeps its own copy of the plan it was started with (`plan`: one
-entry per step, with the names and reps as they were), so a coach's edits in
-admin never move a session in progress or rewrite history. A session moves
+entry per step, with the names and reps as they were; `instructions`: each
+exercise's cue, how-to and stop rule), so a coach's edits in admin never move
+a session in progress or rewrite history, and nothing a session shows depends
+on protocol rows that admin may delete. The plan names exercises by slug and
+circuits by number, which survive a move between databases; row ids do not. A session moves
 forward only through `complete_step` and `end_rest`, which advance
 `steps_done` with a compare-and-set update: a repeated, stale or concurrent
 request for the same step finds the position already moved and changes
@@ -26,7 +29,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
-from protocols.models import Circuit, PerSide, Protocol, Step
+from protocols.models import ExerciseNotes, PerSide, Protocol, Step
 
 from .progress import Progress, first_week_shown, runs
 
@@ -45,11 +48,10 @@ def plan_from_steps(steps: list[Step]) -> list[dict]:
     """The JSON copy of a session's steps that the session keeps."""
     return [
         {
-            "circuit": step.circuit.pk,
             "circuit_number": step.circuit.number,
             "rounds": step.circuit.rounds,
             "round": step.round_number,
-            "exercise": step.exercise.pk,
+            "exercise": step.exercise.slug,
             "label": step.exercise.label,
             "name": step.exercise.name,
             "prescription": step.exercise.prescription,
@@ -61,17 +63,21 @@ def plan_from_steps(steps: list[Step]) -> list[dict]:
     ]
 
 
+def instructions_from_steps(steps: list[Step]) -> dict[str, dict]:
+    """The JSON copy of each exercise's instructions, by slug, that the session keeps."""
+    return {step.exercise.slug: ExerciseNotes.of(step.exercise).as_json() for step in steps}
+
+
 @dataclass(frozen=True)
 class PlannedStep:
     """One step of a session's plan, read back from its JSON copy."""
 
     number: int
     total: int
-    circuit_id: int
     circuit_number: int
     rounds: int
     round_number: int
-    exercise_id: int
+    exercise_slug: str
     label: str
     name: str
     prescription: str
@@ -85,11 +91,10 @@ class PlannedStep:
         return cls(
             number=number,
             total=len(plan),
-            circuit_id=entry["circuit"],
             circuit_number=entry["circuit_number"],
             rounds=entry["rounds"],
             round_number=entry["round"],
-            exercise_id=entry["exercise"],
+            exercise_slug=entry["exercise"],
             label=entry["label"],
             name=entry["name"],
             prescription=entry["prescription"],
@@ -116,7 +121,47 @@ class PlannedStep:
         }.get(self.per_side, "")
 
 
+# What ProgressSummary is computed from: a change to any of these, by any
+# path, refreshes the users' summaries.
+PROGRESS_FIELDS = frozenset(
+    {"user", "user_id", "status", "local_date", "pain_before", "pain_after"}
+)
+
+
 class TrainingSessionQuerySet(models.QuerySet):
+    """Bulk writes keep each affected user's ProgressSummary in step, as single ones do.
+
+    `delete()`, `bulk_create()` and any `update()` of a field in
+    PROGRESS_FIELDS refresh the summaries of the users they touched, so no
+    ORM path (a view, admin's bulk delete, a shell or a management command)
+    leaves a streak behind. `check_derived_data` reports anything else.
+    """
+
+    def delete(self):
+        user_ids = set(self.values_list("user_id", flat=True))
+        with transaction.atomic():
+            result = super().delete()
+            ProgressSummary.refresh_for_users(user_ids)
+        return result
+
+    def bulk_create(self, objs, *args, **kwargs):
+        with transaction.atomic():
+            created = super().bulk_create(objs, *args, **kwargs)
+            ProgressSummary.refresh_for_users({session.user_id for session in created})
+        return created
+
+    def update(self, **fields):
+        if PROGRESS_FIELDS.isdisjoint(fields):
+            return super().update(**fields)
+        with transaction.atomic():
+            user_ids = set(self.values_list("user_id", flat=True))
+            updated = super().update(**fields)
+            if "user" in fields or "user_id" in fields:  # moved to another user
+                new_user = fields.get("user_id", fields.get("user"))
+                user_ids.add(getattr(new_user, "pk", new_user))
+            ProgressSummary.refresh_for_users(user_ids)
+        return updated
+
     def for_user(self, user) -> TrainingSessionQuerySet:
         return self.filter(user=user)
 
@@ -220,6 +265,11 @@ class TrainingSession(models.Model):
     pain_after = models.PositiveSmallIntegerField(null=True, blank=True, validators=PAIN_VALIDATORS)
     notes = models.TextField(blank=True, max_length=NOTES_MAX_LENGTH)
     plan = models.JSONField(help_text="The steps as they were when the session started.")
+    instructions = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Each exercise's cue, how-to and stop rule by slug, as they were at the start.",
+    )
     steps_done = models.PositiveSmallIntegerField(default=0)
     # How many rounds the plan has. The plan never changes once started, so
     # this copy never drifts, and history lists need not load the plan.
@@ -254,19 +304,37 @@ class TrainingSession(models.Model):
     def __str__(self) -> str:
         return f"{self.protocol_name} on {self.started_at:%Y-%m-%d %H:%M}"
 
+    def save(self, *args, **kwargs):
+        """Save, and refresh the user's progress if this changes what it counts."""
+        update_fields = kwargs.get("update_fields")
+        counts = not (self._state.adding and self.is_in_progress) and (
+            update_fields is None or not PROGRESS_FIELDS.isdisjoint(update_fields)
+        )
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            if counts:
+                ProgressSummary.refresh_for(self.user_id)
+
     def get_absolute_url(self) -> str:
         return reverse("training_sessions:session", args=[self.pk])
 
     def delete(self, *args, **kwargs):
         """Delete it and its rounds, and take it out of the user's progress."""
-        result = super().delete(*args, **kwargs)
-        ProgressSummary.refresh_for(self.user_id)
+        with transaction.atomic():
+            result = super().delete(*args, **kwargs)
+            ProgressSummary.refresh_for(self.user_id)
         return result
 
     @classmethod
     def start(cls, user, protocol: Protocol, pain_before: int | None) -> TrainingSession:
-        """Start a session on a `with_exercises()` protocol, or return the one in progress."""
-        plan = plan_from_steps(protocol.steps())
+        """Start a session on a `with_exercises()` protocol, or return the one in progress.
+
+        A protocol without an active exercise raises `Protocol.NothingToDo`.
+        """
+        steps = protocol.steps()
+        if not steps:
+            raise Protocol.NothingToDo(f"{protocol} has no active exercise.")
+        plan = plan_from_steps(steps)
         now = timezone.now()
         try:
             with transaction.atomic():
@@ -276,6 +344,7 @@ class TrainingSession(models.Model):
                     protocol_name=protocol.name,
                     pain_before=pain_before,
                     plan=plan,
+                    instructions=instructions_from_steps(steps),
                     total_rounds=rounds_in_plan(plan),
                     started_at=now,
                     # The active zone is the user's (sessions.middleware).
@@ -302,6 +371,11 @@ class TrainingSession(models.Model):
         if self.steps_done >= self.total_steps:
             return None
         return PlannedStep.from_plan(self.plan, self.steps_done + 1)
+
+    def instructions_for(self, step: PlannedStep) -> ExerciseNotes | None:
+        """The cue, how-to and stop rule of `step`'s exercise, as they were at the start."""
+        notes = self.instructions.get(step.exercise_slug)
+        return ExerciseNotes.from_json(notes) if notes else None
 
     @property
     def last_step(self) -> PlannedStep | None:
@@ -350,6 +424,7 @@ class TrainingSession(models.Model):
 
         The position moves with one conditional UPDATE, so of two requests
         for the same step exactly one wins, on SQLite and PostgreSQL alike.
+        The last step then finishes the session, once its round is recorded.
         """
         if not 1 <= number <= self.total_steps:
             return False
@@ -360,8 +435,6 @@ class TrainingSession(models.Model):
             "resting": step.rest > 0 and not step.is_last,
             "last_step_at": now,
         }
-        if step.is_last:
-            fields |= {"status": self.Status.FINISHED, "finished_at": now}
         with transaction.atomic():
             moved = (
                 TrainingSession.objects.filter(
@@ -374,11 +447,13 @@ class TrainingSession(models.Model):
             )
             if moved and step.ends_round:
                 self._record_round(step, now)
+            if moved and step.is_last:
+                finished = {"status": self.Status.FINISHED, "finished_at": now}
+                TrainingSession.objects.filter(pk=self.pk).update(**finished)  # progress too
+                fields |= finished
         if moved:
             for name, value in fields.items():
                 setattr(self, name, value)
-            if step.is_last:
-                ProgressSummary.refresh_for(self.user_id)
         return moved
 
     def end_rest(self, after_step: int) -> bool:
@@ -394,6 +469,7 @@ class TrainingSession(models.Model):
         return moved
 
     def end_early(self) -> bool:
+        """End the session now; the rounds done so far stay recorded (progress counts them)."""
         now = timezone.now()
         moved = (
             TrainingSession.objects.filter(pk=self.pk, status=self.Status.IN_PROGRESS).update(
@@ -403,20 +479,19 @@ class TrainingSession(models.Model):
         )
         if moved:
             self.status, self.finished_at, self.resting = self.Status.ENDED_EARLY, now, False
-            ProgressSummary.refresh_for(self.user_id)
         return moved
 
     def reflect(self, pain_after: int | None, notes: str) -> None:
         """Record how the back felt afterwards (the average pain change moves with it)."""
         self.pain_after, self.notes = pain_after, notes
         self.save(update_fields=["pain_after", "notes"])
-        ProgressSummary.refresh_for(self.user_id)
 
     def _record_round(self, step: PlannedStep, when) -> None:
         first = step.number - sum(
             1
             for entry in self.plan[: step.number - 1]
-            if entry["circuit"] == step.circuit_id and entry["round"] == step.round_number
+            if entry["circuit_number"] == step.circuit_number
+            and entry["round"] == step.round_number
         )
         exercises = [
             {"label": entry["label"], "name": entry["name"], "prescription": entry["prescription"]}
@@ -426,7 +501,6 @@ class TrainingSession(models.Model):
             with transaction.atomic():
                 CompletedRound.objects.create(
                     session=self,
-                    circuit_id=step.circuit_id,
                     circuit_number=step.circuit_number,
                     round_number=step.round_number,
                     exercises=exercises,
@@ -437,26 +511,65 @@ class TrainingSession(models.Model):
             pass
 
 
+class CompletedRoundQuerySet(models.QuerySet):
+    """Rounds written or deleted in bulk for sessions that are over move their progress on.
+
+    (A session counts towards streaks once it is over with at least one round.)
+    """
+
+    def delete(self):
+        user_ids = set(
+            self.exclude(session__status="in_progress").values_list("session__user_id", flat=True)
+        )
+        with transaction.atomic():
+            result = super().delete()
+            ProgressSummary.refresh_for_users(user_ids)
+        return result
+
+    def bulk_create(self, objs, *args, **kwargs):
+        with transaction.atomic():
+            created = super().bulk_create(objs, *args, **kwargs)
+            session_ids = {completed.session_id for completed in created}
+            ProgressSummary.refresh_for_users(
+                set(
+                    TrainingSession.objects.filter(pk__in=session_ids)
+                    .over()
+                    .values_list("user_id", flat=True)
+                )
+            )
+        return created
+
+
 class CompletedRound(models.Model):
+    # A round is part of its session's record: it goes with the session.
     session = models.ForeignKey(TrainingSession, on_delete=models.CASCADE, related_name="rounds")
-    # History keeps its circuit: a circuit with recorded rounds cannot be deleted.
-    circuit = models.ForeignKey(Circuit, on_delete=models.PROTECT, related_name="+")
+    # The circuit as the session's plan numbers it. Not a foreign key: admin
+    # may delete or renumber circuits, and history must not change with them.
     circuit_number = models.PositiveSmallIntegerField()
     round_number = models.PositiveSmallIntegerField()
     exercises = models.JSONField(help_text="What was done in this round, as it was then.")
     completed_at = models.DateTimeField(default=timezone.now)
 
+    objects = CompletedRoundQuerySet.as_manager()
+
     class Meta:
         ordering = ["completed_at", "pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["session", "circuit", "round_number"],
+                fields=["session", "circuit_number", "round_number"],
                 name="training_sessions_round_once",
             ),
         ]
 
     def __str__(self) -> str:
         return f"Circuit {self.circuit_number}, round {self.round_number}"
+
+    def save(self, *args, **kwargs):
+        """Save; a round added to a session that is over moves its progress on."""
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            if not self.session.is_in_progress:
+                ProgressSummary.refresh_for(self.session.user_id)
 
 
 def new_feed_token() -> str:
@@ -576,8 +689,10 @@ class ProgressSummary(models.Model):
 
     A page view reads this one row, so it costs the same for 10 sessions or
     10 000. `refresh_for` recomputes it (one grouped query over the history)
-    whenever a session ends, gets its pain rating, or is deleted: the only
-    events that change a streak, a week's count or the pain average.
+    whenever a session's PROGRESS_FIELDS change, through `TrainingSession`'s
+    save and delete and its queryset's bulk paths: a session ending, getting
+    its pain rating, or being deleted, the only events that change a streak,
+    a week's count or the pain average.
     """
 
     # Derived from the user's sessions; it goes with them.
@@ -606,30 +721,51 @@ class ProgressSummary(models.Model):
         return Progress.from_summary(cls.objects.filter(user=user).first(), today)
 
     @classmethod
+    def refresh_for_users(cls, user_ids) -> None:
+        for user_id in sorted(user_ids):
+            cls.refresh_for(user_id)
+
+    @classmethod
+    def computed_for(cls, user_id: int) -> dict:
+        """What the user's row should hold, from their sessions (one grouped query)."""
+        horizon = first_week_shown(timezone.localdate())
+        counted: dict[date, int] = {}
+        pain_total = pain_sessions = 0
+        for row in TrainingSession.objects.filter(user_id=user_id).days_trained():
+            if row["counted"]:
+                counted[row["local_date"]] = row["counted"]
+            if row["pain_change_sessions"]:
+                pain_total += row["pain_change_total"]
+                pain_sessions += row["pain_change_sessions"]
+        found = runs(counted)
+        return {
+            "longest_streak": found.longest,
+            "last_run_end": found.last_end,
+            "last_run_days": found.last_days,
+            "recent_days": {
+                day.isoformat(): count for day, count in counted.items() if day >= horizon
+            },
+            "pain_change_total": pain_total,
+            "pain_change_sessions": pain_sessions,
+        }
+
+    @classmethod
     def refresh_for(cls, user_id: int) -> None:
         """Recompute from the user's sessions (a few queries; time grows with the history).
 
         The row is locked first (on PostgreSQL; SQLite's write transactions
         queue anyway), so two refreshes at once cannot leave the older result.
         """
-        horizon = first_week_shown(timezone.localdate())
         with transaction.atomic():
             summary, _ = cls.objects.select_for_update().get_or_create(user_id=user_id)
-            counted: dict[date, int] = {}
-            pain_total = pain_sessions = 0
-            for row in TrainingSession.objects.filter(user_id=user_id).days_trained():
-                if row["counted"]:
-                    counted[row["local_date"]] = row["counted"]
-                if row["pain_change_sessions"]:
-                    pain_total += row["pain_change_total"]
-                    pain_sessions += row["pain_change_sessions"]
-            found = runs(counted)
-            summary.longest_streak = found.longest
-            summary.last_run_end = found.last_end
-            summary.last_run_days = found.last_days
-            summary.recent_days = {
-                day.isoformat(): count for day, count in counted.items() if day >= horizon
-            }
-            summary.pain_change_total = pain_total
-            summary.pain_change_sessions = pain_sessions
+            for name, value in cls.computed_for(user_id).items():
+                setattr(summary, name, value)
             summary.save()
+
+    def drift(self) -> dict[str, tuple]:
+        """Fields whose stored value differs from the recomputed one: {name: (stored, computed)}."""
+        return {
+            name: (getattr(self, name), value)
+            for name, value in self.computed_for(self.user_id).items()
+            if getattr(self, name) != value
+        }

@@ -13,12 +13,14 @@ from protocols.models import Protocol
 from .forms import ReflectionForm, RestForm, StartForm, StepForm
 from .models import HIGH_PAIN, TrainingSession
 
+NOTHING_TO_FOLLOW = (
+    "There is no exercise to follow yet, so a session cannot start. Please try again later."
+)
+
 
 def _get_session_for_user(request: HttpRequest, session_id: int) -> TrainingSession:
     """The signed-in user's session; anyone else's is a 404."""
-    return get_object_or_404(
-        TrainingSession.objects.for_user(request.user).select_related("protocol"), pk=session_id
-    )
+    return get_object_or_404(TrainingSession.objects.for_user(request.user), pk=session_id)
 
 
 @safety_gate_required
@@ -30,11 +32,15 @@ def start(request: HttpRequest) -> HttpResponse:
         form = StartForm(request.POST)
         protocol = Protocol.objects.with_exercises().first()
         if protocol is None:
-            messages.error(request, "There is no protocol to follow yet.")
+            messages.error(request, NOTHING_TO_FOLLOW)
             return redirect("protocols:home")
         if form.is_valid():
             pain_before = form.cleaned_data["pain_before"]
-            session = TrainingSession.start(request.user, protocol, pain_before)
+            try:
+                session = TrainingSession.start(request.user, protocol, pain_before)
+            except Protocol.NothingToDo:
+                messages.error(request, NOTHING_TO_FOLLOW)
+                return redirect("protocols:home")
             if pain_before is not None and pain_before >= HIGH_PAIN:
                 # High pain: the red-flag questions first, then on into the session.
                 return redirect(_screening_url(next_url=session.get_absolute_url()))
@@ -57,16 +63,18 @@ def session_screen(request: HttpRequest, session_id: int) -> HttpResponse:
             {"session": session, "done": session.last_step, "up_next": session.current_step},
         )
     step = session.current_step
-    # The instructions come from the protocol as it is now (cached), the
-    # names and reps from the session's own copy.
-    exercise = session.protocol.exercise_notes().get(step.exercise_id)
+    if step is None:
+        # Every step is done but the session never finished (a plan with no
+        # steps, from before starting one was refused): close it, keep its rounds.
+        session.end_early()
+        return redirect("training_sessions:finish", session.pk)
     return render(
         request,
         "sessions/step.html",
         {
             "session": session,
             "step": step,
-            "exercise": exercise,
+            "exercise": session.instructions_for(step),
             "up_next_text": session.up_next(step),
         },
     )

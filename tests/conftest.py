@@ -243,9 +243,9 @@ def step_fields(session) -> dict:
     step = session.current_step
     return {
         "step": step.number,
-        "circuit": step.circuit_id,
+        "circuit": step.circuit_number,
         "round": step.round_number,
-        "exercise": step.exercise_id,
+        "exercise": step.exercise_slug,
     }
 
 

@@ -78,7 +78,6 @@ def past_session(
     CompletedRound.objects.bulk_create(
         CompletedRound(
             session=session,
-            circuit_id=entry["circuit"],
             circuit_number=entry["circuit_number"],
             round_number=entry["round"],
             exercises=exercises,
@@ -122,7 +121,6 @@ def many_past_sessions(user, count: int, *, rounds_each: int = 9, with_plans: bo
     CompletedRound.objects.bulk_create(
         CompletedRound(
             session=session,
-            circuit_id=entry["circuit"],
             circuit_number=entry["circuit_number"],
             round_number=entry["round"],
             exercises=exercises,

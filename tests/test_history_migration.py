@@ -1,4 +1,4 @@
-"""The history migration fills in what sessions recorded before it did not have."""
+"""Migrations of training sessions keep what people recorded before them."""
 
 from datetime import UTC, date, datetime, timedelta
 
@@ -6,12 +6,11 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-from sessions.models import plan_from_steps
-
 pytestmark = pytest.mark.django_db(transaction=True)
 
 BEFORE = [("training_sessions", "0001_initial")]
 AFTER = [("training_sessions", "0002_history")]
+BY_SLUG = [("training_sessions", "0003_plans_by_slug")]
 
 
 def migrate(targets):
@@ -21,10 +20,40 @@ def migrate(targets):
     return executor.loader.project_state(targets).apps
 
 
-def test_old_sessions_get_their_day_rounds_and_a_progress_summary(alice, protocol):
+@pytest.fixture(autouse=True)
+def _back_to_the_latest_schema():
+    """Every other test expects the database as the latest migrations leave it."""
+    yield
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+def old_plan(protocol) -> list[dict]:
+    """A plan as sessions stored it before 0003: exercise and circuit ids."""
     from protocols.models import Protocol
 
-    plan = plan_from_steps(Protocol.objects.with_exercises().get().steps())
+    steps = Protocol.objects.with_exercises().get(pk=protocol.pk).steps()
+    return [
+        {
+            "circuit": step.circuit.pk,
+            "circuit_number": step.circuit.number,
+            "rounds": step.circuit.rounds,
+            "round": step.round_number,
+            "exercise": step.exercise.pk,
+            "label": step.exercise.label,
+            "name": step.exercise.name,
+            "prescription": step.exercise.prescription,
+            "per_side": step.exercise.per_side,
+            "ends_round": step.ends_round,
+            "rest": step.rest_after_seconds,
+        }
+        for step in steps
+    ]
+
+
+def test_old_sessions_get_their_day_rounds_and_a_progress_summary(alice, protocol):
+    plan = old_plan(protocol)
     old = migrate(BEFORE)
     try:
         session_model = old.get_model("training_sessions", "TrainingSession")
@@ -69,3 +98,47 @@ def test_old_sessions_get_their_day_rounds_and_a_progress_summary(alice, protoco
     assert summary.longest_streak == 2
     assert (summary.last_run_end, summary.last_run_days) == (date(2026, 3, 5), 1)
     assert (summary.pain_change_total, summary.pain_change_sessions) == (-4, 3)
+
+
+def test_plans_name_exercises_by_slug_and_keep_their_instructions(alice, protocol):
+    from protocols.models import Exercise
+
+    plan = old_plan(protocol)
+    old = migrate(AFTER)
+    try:
+        session_model = old.get_model("training_sessions", "TrainingSession")
+        round_model = old.get_model("training_sessions", "CompletedRound")
+        started = datetime(2026, 3, 1, 7, 0, tzinfo=UTC)
+        in_progress = session_model.objects.create(
+            user_id=alice.pk,
+            protocol_id=protocol.pk,
+            protocol_name="Lower back relief",
+            started_at=started,
+            local_date=started.date(),
+            plan=plan,
+            steps_done=2,
+            total_rounds=9,
+        )
+        round_model.objects.create(
+            session=in_progress,
+            circuit_id=plan[0]["circuit"],
+            circuit_number=1,
+            round_number=1,
+            exercises=[{"label": "1a", "name": "Side Lying Thoracic Sweep"}],
+            completed_at=started,
+        )
+    finally:
+        new = migrate(BY_SLUG)
+
+    session = new.get_model("training_sessions", "TrainingSession").objects.get()
+    slugs = list(
+        Exercise.objects.order_by("circuit__number", "position").values_list("slug", flat=True)
+    )
+    assert [entry["exercise"] for entry in session.plan[:2]] == slugs[:2]
+    assert all("circuit" not in entry for entry in session.plan)
+    sweep = Exercise.objects.get(label="1a")
+    assert session.instructions[sweep.slug]["when_to_stop"] == sweep.when_to_stop
+    assert session.instructions[sweep.slug]["how_to_steps"] == sweep.how_to_steps
+    assert set(session.instructions) == set(slugs)
+    round_ = new.get_model("training_sessions", "CompletedRound").objects.get()
+    assert (round_.circuit_number, round_.round_number) == (1, 1)

@@ -143,6 +143,51 @@ def test_deleting_a_session_updates_progress(alice, protocol):
     assert summary_progress(alice, timezone.localdate()).longest_streak == 1
 
 
+def test_a_bulk_delete_of_sessions_updates_progress(alice, bob, protocol):
+    past_session(alice, timezone.now() - timedelta(days=1))
+    past_session(bob, timezone.now() - timedelta(days=1))
+    TrainingSession.objects.filter(user=alice).delete()
+    assert summary_progress(alice, timezone.localdate()).current_streak == 0
+    assert summary_progress(bob, timezone.localdate()).current_streak == 1
+
+
+def test_a_bulk_update_of_what_progress_counts_updates_it(alice, protocol):
+    past_session(alice, timezone.now(), pain_before=6, pain_after=6)
+    TrainingSession.objects.filter(user=alice).update(pain_after=2)
+    assert summary_progress(alice, timezone.localdate()).average_pain_change == -4
+    TrainingSession.objects.filter(user=alice).update(status="in_progress")
+    assert summary_progress(alice, timezone.localdate()).current_streak == 0
+
+
+def test_sessions_and_rounds_created_in_bulk_count(alice, protocol):
+    """Bulk creation refreshes the summary as it goes (no explicit refresh here)."""
+    from sessions.models import CompletedRound
+
+    now = timezone.now()
+    session = TrainingSession.objects.bulk_create(
+        [
+            TrainingSession(
+                user=alice,
+                protocol=protocol,
+                protocol_name=protocol.name,
+                status="finished",
+                started_at=now,
+                local_date=timezone.localdate(now),
+                pain_before=5,
+                pain_after=3,
+                plan=[],
+            )
+        ]
+    )[0]
+    assert summary_progress(alice, timezone.localdate()).current_streak == 0  # no round yet
+    CompletedRound.objects.bulk_create(
+        [CompletedRound(session=session, circuit_number=1, round_number=1, exercises=[])]
+    )
+    assert summary_progress(alice, timezone.localdate()).current_streak == 1
+    CompletedRound.objects.filter(session=session).delete()
+    assert summary_progress(alice, timezone.localdate()).current_streak == 0
+
+
 def test_the_summary_is_each_users_own(alice, bob, protocol):
     past_session(alice, timezone.now())
     assert summary_progress(bob, timezone.localdate()).this_week == 0

@@ -76,7 +76,7 @@ def test_seeding_twice_changes_nothing(protocol):
     out = io.StringIO()
     call_command("seed_protocol", stdout=out)
     assert _snapshot() == before
-    assert "left as it is" in out.getvalue()
+    assert "nothing seeded" in out.getvalue()
 
 
 def test_a_coachs_edit_survives_a_reseed(protocol):
@@ -92,6 +92,25 @@ def test_a_coachs_edit_survives_a_reseed(protocol):
     assert (bridge.reps, bridge.cue) == (10, "Squeeze the glute at the top.")
     assert not Exercise.objects.get(label="3c").is_active
     assert Exercise.objects.count() == 7
+
+
+def test_a_renamed_slug_survives_a_release(protocol, alice):
+    """A coach renames the slug, then `make run` or a release seeds again: nothing moves."""
+    protocol.slug = "our-back-routine"
+    protocol.save()
+    bridge = Exercise.objects.get(label="3a")
+    bridge.cue = "The coach's own words."
+    bridge.save()
+
+    call_command("seed_protocol", stdout=io.StringIO())
+
+    assert list(Protocol.objects.values_list("slug", flat=True)) == ["our-back-routine"]
+    assert Exercise.objects.filter(circuit__protocol__slug="our-back-routine").count() == 7
+    assert Exercise.objects.get(label="3a").cue == "The coach's own words."
+    from sessions.models import TrainingSession
+
+    session = TrainingSession.start(alice, Protocol.objects.with_exercises().get(), None)
+    assert session.total_steps == 21
 
 
 def test_a_deleted_protocol_is_seeded_again(protocol):

@@ -102,7 +102,6 @@ def test_a_round_is_unique_per_session_circuit_and_number(alice_session):
     with pytest.raises(IntegrityError), transaction.atomic():
         CompletedRound.objects.create(
             session=alice_session,
-            circuit_id=alice_session.plan[0]["circuit"],
             circuit_number=1,
             round_number=1,
             exercises=[],

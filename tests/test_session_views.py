@@ -161,7 +161,7 @@ def test_starting_again_resumes_instead(signed_in, alice_session):
 
 def test_start_without_a_protocol_says_so(signed_in, db):
     response = signed_in.post(START, {"pain_before": "2"}, follow=True)
-    assert "There is no protocol to follow yet." in response.content.decode()
+    assert "There is no exercise to follow yet" in response.content.decode()
     assert not TrainingSession.objects.exists()
 
 
@@ -217,7 +217,7 @@ def test_double_post_of_every_step_still_records_nine(signed_in, alice_session):
 
 def test_back_button_replay_changes_nothing(signed_in, alice_session):
     tap_through(signed_in, alice_session, 1)
-    old = {"step": 1, "circuit": alice_session.plan[0]["circuit"], "round": 1}
+    old = {"step": 1, "circuit": alice_session.plan[0]["circuit_number"], "round": 1}
     old["exercise"] = alice_session.plan[0]["exercise"]
     tap_through(signed_in, alice_session, 3)
     before = alice_session.steps_done
@@ -234,6 +234,7 @@ def test_back_button_replay_changes_nothing(signed_in, alice_session):
     [
         {"circuit": 999},
         {"exercise": 999},
+        {"exercise": "hip-cars"},
         {"round": 3},
         {"step": 5},
         {"step": "abc"},
@@ -254,7 +255,7 @@ def test_tampered_step_fields_change_nothing(signed_in, alice_session, tamper):
 
 def test_a_step_from_a_finished_session_changes_nothing(signed_in, alice_session):
     tap_through(signed_in, alice_session)
-    last = {"step": 21, "circuit": alice_session.plan[20]["circuit"], "round": 3}
+    last = {"step": 21, "circuit": alice_session.plan[20]["circuit_number"], "round": 3}
     last["exercise"] = alice_session.plan[20]["exercise"]
     response = signed_in.post(url("complete_step", alice_session), last)
     assert response["Location"] == alice_session.get_absolute_url()
@@ -426,16 +427,21 @@ def test_queries_per_screen_do_not_grow_with_history(client, alice, protocol, di
     assert with_history <= 6
 
 
-def test_an_admin_edit_shows_on_the_next_step_screen(signed_in, alice_session):
+def test_an_admin_edit_shows_in_the_next_session_not_the_one_in_progress(signed_in, alice_session):
+    """A session keeps the instructions it started with; the next one has the edit."""
     from protocols.models import Exercise
 
-    signed_in.get(alice_session.get_absolute_url())  # caches the instructions
     sweep = Exercise.objects.get(label="1a")
+    started_with = sweep.cue
     sweep.cue = "A freshly edited cue."
     sweep.save()
-    assert (
-        "A freshly edited cue." in signed_in.get(alice_session.get_absolute_url()).content.decode()
-    )
+    page = signed_in.get(alice_session.get_absolute_url()).content.decode()
+    assert started_with in page and "A freshly edited cue." not in page
+
+    alice_session.end_early()
+    signed_in.post(START, {"pain_before": ""})
+    following = TrainingSession.objects.in_progress().get()
+    assert "A freshly edited cue." in signed_in.get(following.get_absolute_url()).content.decode()
 
 
 def test_the_step_screen_costs_two_queries_when_warm(

@@ -1,9 +1,10 @@
-"""Seed the protocol from its fixture, once.
+"""Seed the protocol from its fixture into a database that has none.
 
-`make run` calls this on every start, so it must never undo a coach's work:
-a protocol whose slug is already in the database is left exactly as it is
-(whatever was edited, added or retired in admin), and only protocols the
-database lacks are created. Loading twice therefore changes nothing.
+`make run` and every release call this, so it must never touch a coach's
+work: as soon as the database holds any protocol, it does nothing at all.
+Deciding by slug would not do: a coach may rename a slug in admin, and the
+fixture's natural keys would then recreate the protocol and move the live
+exercises (matched by their own slugs) onto it. Loading twice changes nothing.
 """
 
 import json
@@ -19,7 +20,7 @@ DEFAULT_FIXTURE = Path(__file__).resolve().parents[2] / "fixtures" / "lower_back
 
 
 class Command(BaseCommand):
-    help = "Create the protocol from its fixture if the database does not have it yet."
+    help = "Create the protocol from its fixture if the database has no protocol yet."
 
     def add_arguments(self, parser):
         parser.add_argument("fixture", nargs="?", type=Path, default=DEFAULT_FIXTURE)
@@ -30,29 +31,14 @@ class Command(BaseCommand):
         except (OSError, ValueError) as error:
             raise CommandError(f"Cannot read {fixture}: {error}") from error
 
-        slugs = {r["fields"]["slug"] for r in records if r["model"] == "protocols.protocol"}
-        present = set(Protocol.objects.filter(slug__in=slugs).values_list("slug", flat=True))
-        for slug in sorted(present):
-            self.stdout.write(f"Protocol {slug!r} is already there: left as it is.")
-        missing = slugs - present
-        if not missing:
+        if Protocol.objects.exists():
+            self.stdout.write("The database already has a protocol: nothing seeded.")
             return
-
-        wanted = [r for r in records if _protocol_slug(r) in missing]
         with transaction.atomic():
-            for deserialized in serializers.deserialize("json", json.dumps(wanted)):
+            for deserialized in serializers.deserialize("json", json.dumps(records)):
                 deserialized.save()
-        for slug in sorted(missing):
-            self.stdout.write(self.style.SUCCESS(f"Protocol {slug!r} seeded."))
-
-
-def _protocol_slug(record: dict) -> str:
-    """Which protocol a fixture record belongs to (records use natural keys)."""
-    fields = record["fields"]
-    if record["model"] == "protocols.protocol":
-        return fields["slug"]
-    if record["model"] == "protocols.circuit":
-        return fields["protocol"][0]
-    if record["model"] == "protocols.exercise":
-        return fields["circuit"][0]
-    raise CommandError(f"Unexpected model in the protocol fixture: {record['model']}")
+        for record in records:
+            if record["model"] == "protocols.protocol":
+                self.stdout.write(
+                    self.style.SUCCESS(f"Protocol {record['fields']['slug']!r} seeded.")
+                )
