@@ -12,7 +12,7 @@ coach may change without a deploy: the referral link.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.conf import settings
@@ -84,6 +84,9 @@ class User(AbstractUser):
     )
     last_screening_at = models.DateTimeField(null=True, blank=True, editable=False)
     last_screening_any_yes = models.BooleanField(null=True, blank=True, editable=False)
+    # The latest screening with any "yes", even if "no" was answered after it:
+    # a red flag closes guided sessions for the rest of that day.
+    last_red_flag_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = UserManager()
 
@@ -118,10 +121,16 @@ class User(AbstractUser):
             .first()
         )
         self.last_screening_at, self.last_screening_any_yes = latest or (None, None)
+        self.last_red_flag_at = (
+            RedFlagScreening.objects.for_user(self)
+            .filter(any_yes=True)
+            .aggregate(latest=models.Max("answered_at"))["latest"]
+        )
         User.objects.filter(pk=self.pk).update(
             acknowledged_disclaimer_version=self.acknowledged_disclaimer_version,
             last_screening_at=self.last_screening_at,
             last_screening_any_yes=self.last_screening_any_yes,
+            last_red_flag_at=self.last_red_flag_at,
         )
 
     def delete_with_traces(self) -> None:
@@ -253,6 +262,20 @@ class RedFlagScreeningQuerySet(models.QuerySet):
     def latest_first(self) -> RedFlagScreeningQuerySet:
         return self.order_by("-answered_at", "-pk")
 
+    def red_flags_on(self, day: date) -> RedFlagScreeningQuerySet:
+        """Screenings with a "yes" answered on `day` in the current time zone."""
+        return self.filter(any_yes=True, answered_at__date=day)
+
+    def flagged(self) -> list[str]:
+        """Every question answered yes in any of these screenings, once, in the usual order."""
+        answered_yes = {
+            key
+            for answers in self.values_list("answers", flat=True)
+            for key, yes in answers.items()
+            if yes
+        }
+        return [flag.label for flag in RedFlag if flag.value in answered_yes]
+
 
 class RedFlagScreening(models.Model):
     """One time a user answered the red-flag questions."""
@@ -295,6 +318,7 @@ class SafetyStatus:
     acknowledged_current_disclaimer: bool
     last_screening_any_yes: bool | None
     last_screening_at: datetime | None
+    last_red_flag_at: datetime | None = None
 
     @property
     def has_screening(self) -> bool:
@@ -302,10 +326,30 @@ class SafetyStatus:
 
     @property
     def red_flag_today(self) -> bool:
-        """The latest answers had a yes, given today (by the site's TIME_ZONE, UTC by default)."""
-        return bool(self.last_screening_any_yes) and (
-            timezone.localdate(self.last_screening_at) == timezone.localdate()
+        """Any screening today had a yes, whatever was answered after it.
+
+        "Today" is in the current time zone: the person's own on every page
+        (sessions.middleware), else the site's TIME_ZONE.
+        """
+        return self.last_red_flag_at is not None and (
+            timezone.localdate(self.last_red_flag_at) == timezone.localdate()
         )
+
+    @property
+    def must_answer_again(self) -> bool:
+        """A yes on an earlier day, and no screening on a later day since.
+
+        A "no" given on the red flag's own day did not reopen that day, so it
+        does not count as a fresh answer for the next one either.
+        """
+        return self.last_red_flag_at is not None and (
+            timezone.localdate(self.last_screening_at) <= timezone.localdate(self.last_red_flag_at)
+        )
+
+    @property
+    def try_again_on(self) -> date:
+        """When someone stopped by a red flag today may answer the questions again."""
+        return timezone.localdate() + timedelta(days=1)
 
 
 def safety_status(user, disclaimer: Disclaimer | None) -> SafetyStatus:
@@ -316,6 +360,7 @@ def safety_status(user, disclaimer: Disclaimer | None) -> SafetyStatus:
         ),
         last_screening_any_yes=user.last_screening_any_yes,
         last_screening_at=user.last_screening_at,
+        last_red_flag_at=user.last_red_flag_at,
     )
 
 
