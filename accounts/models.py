@@ -79,9 +79,9 @@ class User(AbstractUser):
     # the row every signed-in request loads anyway, so checking it costs no
     # query. The acknowledgement and screening tables remain the record;
     # `refresh_safety_state` recomputes these from them whenever they change.
-    acknowledged_disclaimer_version = models.PositiveIntegerField(
-        null=True, blank=True, editable=False
-    )
+    # Every version they acknowledged, ascending: the gate asks whether the
+    # current one is among them, which stays true when a newer one is unpublished.
+    acknowledged_disclaimer_versions = models.JSONField(default=list, blank=True, editable=False)
     last_screening_at = models.DateTimeField(null=True, blank=True, editable=False)
     last_screening_any_yes = models.BooleanField(null=True, blank=True, editable=False)
     # The latest screening with any "yes", even if "no" was answered after it:
@@ -108,11 +108,11 @@ class User(AbstractUser):
         super().save(*args, **kwargs)
 
     def refresh_safety_state(self) -> None:
-        """Recompute the gate's inputs from the acknowledgements and screenings (two queries)."""
-        self.acknowledged_disclaimer_version = (
-            self.acknowledgements.order_by("-acknowledged_at")
-            .values_list("disclaimer__version", flat=True)
-            .first()
+        """Recompute the gate's inputs from the acknowledgements and screenings (three queries)."""
+        self.acknowledged_disclaimer_versions = list(
+            self.acknowledgements.order_by("disclaimer__version").values_list(
+                "disclaimer__version", flat=True
+            )
         )
         latest = (
             RedFlagScreening.objects.for_user(self)
@@ -127,7 +127,7 @@ class User(AbstractUser):
             .aggregate(latest=models.Max("answered_at"))["latest"]
         )
         User.objects.filter(pk=self.pk).update(
-            acknowledged_disclaimer_version=self.acknowledged_disclaimer_version,
+            acknowledged_disclaimer_versions=self.acknowledged_disclaimer_versions,
             last_screening_at=self.last_screening_at,
             last_screening_any_yes=self.last_screening_any_yes,
             last_red_flag_at=self.last_red_flag_at,
@@ -356,7 +356,7 @@ def safety_status(user, disclaimer: Disclaimer | None) -> SafetyStatus:
     """What the gate needs to know about a user, read from the user row: no query."""
     return SafetyStatus(
         acknowledged_current_disclaimer=(
-            disclaimer is not None and user.acknowledged_disclaimer_version == disclaimer.version
+            disclaimer is not None and disclaimer.version in user.acknowledged_disclaimer_versions
         ),
         last_screening_any_yes=user.last_screening_any_yes,
         last_screening_at=user.last_screening_at,

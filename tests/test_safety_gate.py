@@ -217,11 +217,11 @@ def test_odd_next_values_never_break_the_gate_pages(client, alice, disclaimer, n
 
 
 def test_the_user_row_follows_the_record_however_it_changes(alice, disclaimer):
-    assert (alice.acknowledged_disclaimer_version, alice.last_screening_at) == (None, None)
+    assert (alice.acknowledged_disclaimer_versions, alice.last_screening_at) == ([], None)
     DisclaimerAcknowledgement.objects.create(user=alice, disclaimer=disclaimer)
     yes = RedFlagScreening.objects.create(user=alice, answers={"night_pain": True})
     alice.refresh_from_db()
-    assert alice.acknowledged_disclaimer_version == disclaimer.version
+    assert alice.acknowledged_disclaimer_versions == [disclaimer.version]
     assert (alice.last_screening_at, alice.last_screening_any_yes) == (yes.answered_at, True)
 
     no = RedFlagScreening.objects.create(user=alice, answers={"night_pain": False})

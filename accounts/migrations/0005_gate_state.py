@@ -4,14 +4,34 @@ from django.db import migrations, models
 
 
 def copy_gate_state(apps, schema_editor):
-    """Fill the new column from the screenings already recorded (as User.refresh_safety_state)."""
+    """Fill the new columns from the records, as User.refresh_safety_state does."""
     User = apps.get_model("accounts", "User")
+    Acknowledgement = apps.get_model("accounts", "DisclaimerAcknowledgement")
     Screening = apps.get_model("accounts", "RedFlagScreening")
     for user in User.objects.all().iterator():
+        user.acknowledged_disclaimer_versions = list(
+            Acknowledgement.objects.filter(user=user)
+            .order_by("disclaimer__version")
+            .values_list("disclaimer__version", flat=True)
+        )
         user.last_red_flag_at = Screening.objects.filter(user=user, any_yes=True).aggregate(
             latest=models.Max("answered_at")
         )["latest"]
-        user.save(update_fields=["last_red_flag_at"])
+        user.save(update_fields=["acknowledged_disclaimer_versions", "last_red_flag_at"])
+
+
+def copy_gate_state_back(apps, schema_editor):
+    """Going back: the single latest acknowledged version, as 0004 computed it."""
+    User = apps.get_model("accounts", "User")
+    Acknowledgement = apps.get_model("accounts", "DisclaimerAcknowledgement")
+    for user in User.objects.all().iterator():
+        user.acknowledged_disclaimer_version = (
+            Acknowledgement.objects.filter(user=user)
+            .order_by("-acknowledged_at")
+            .values_list("disclaimer__version", flat=True)
+            .first()
+        )
+        user.save(update_fields=["acknowledged_disclaimer_version"])
 
 
 class Migration(migrations.Migration):
@@ -23,8 +43,17 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddField(
             model_name='user',
+            name='acknowledged_disclaimer_versions',
+            field=models.JSONField(blank=True, default=list, editable=False),
+        ),
+        migrations.AddField(
+            model_name='user',
             name='last_red_flag_at',
             field=models.DateTimeField(blank=True, editable=False, null=True),
         ),
-        migrations.RunPython(copy_gate_state, migrations.RunPython.noop),
+        migrations.RunPython(copy_gate_state, copy_gate_state_back),
+        migrations.RemoveField(
+            model_name='user',
+            name='acknowledged_disclaimer_version',
+        ),
     ]
