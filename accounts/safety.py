@@ -5,7 +5,9 @@ The contract the guided-session views rely on:
 ``safety_redirect(request) -> HttpResponse | None``
     For a signed-in user, the first of these that applies:
 
-    1. they have not acknowledged the current disclaimer version: a redirect to
+    1. they have not acknowledged the current disclaimer version (the highest
+       published one; every version they acknowledged counts, so unpublishing a
+       newer one never asks again for an older one they read): a redirect to
        ``accounts:disclaimer?next=<request.get_full_path()>``;
     2. they have never answered the red-flag screen: a redirect to
        ``accounts:screening?next=…``;
@@ -19,8 +21,9 @@ The contract the guided-session views rely on:
        again before training;
 
     otherwise ``None``: go ahead. An anonymous request also gets ``None``;
-    use ``safety_gate_required`` (or ``login_required``) for those. One query,
-    plus the current disclaimer, which is cached.
+    use ``safety_gate_required`` (or ``login_required``) for those. No query:
+    the inputs are on the user row (``User.refresh_safety_state`` keeps them in
+    step with the records) and the current disclaimer is cached.
 
 ``@safety_gate_required``
     ``login_required`` and then the checks above, for a view.
