@@ -40,6 +40,15 @@ class UserAdmin(DjangoUserAdmin):
         ),
     ]
 
+    def get_deleted_objects(self, objs, request):
+        # Acknowledgements and screenings cannot be deleted on their own, but
+        # they belong to the account: deleting it takes them (CASCADE).
+        deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        kept_with_account = {
+            model._meta.verbose_name for model in (DisclaimerAcknowledgement, RedFlagScreening)
+        }
+        return deleted, model_count, perms_needed - kept_with_account, protected
+
 
 @admin.register(Disclaimer)
 class DisclaimerAdmin(admin.ModelAdmin):
@@ -71,12 +80,15 @@ class DisclaimerAdmin(admin.ModelAdmin):
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
-    """Users' own records: coaches may look, never change."""
+    """Users' own records: coaches may look, never change or delete (the models keep them)."""
 
     def has_add_permission(self, request):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False
 
 

@@ -12,7 +12,8 @@ coach may change without a deploy: the referral link.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
+from typing import Any
 
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.conf import settings
@@ -78,12 +79,16 @@ class User(AbstractUser):
     # The safety gate runs on every guided screen. Its inputs live here, on
     # the row every signed-in request loads anyway, so checking it costs no
     # query. The acknowledgement and screening tables remain the record;
-    # `refresh_safety_state` recomputes these from them whenever they change.
-    acknowledged_disclaimer_version = models.PositiveIntegerField(
-        null=True, blank=True, editable=False
-    )
+    # `refresh_safety_state` recomputes these from them on every write that
+    # goes through their models or querysets (SafetyRecord, SafetyRecordQuerySet).
+    # Every version they acknowledged, ascending: the gate asks whether the
+    # current one is among them, which stays true when a newer one is unpublished.
+    acknowledged_disclaimer_versions = models.JSONField(default=list, blank=True, editable=False)
     last_screening_at = models.DateTimeField(null=True, blank=True, editable=False)
     last_screening_any_yes = models.BooleanField(null=True, blank=True, editable=False)
+    # The latest screening with any "yes", even if "no" was answered after it:
+    # a red flag closes guided sessions for the rest of that day.
+    last_red_flag_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = UserManager()
 
@@ -104,25 +109,56 @@ class User(AbstractUser):
         self.email = self.email.lower()
         super().save(*args, **kwargs)
 
-    def refresh_safety_state(self) -> None:
-        """Recompute the gate's inputs from the acknowledgements and screenings (two queries)."""
-        self.acknowledged_disclaimer_version = (
-            self.acknowledgements.order_by("-acknowledged_at")
-            .values_list("disclaimer__version", flat=True)
-            .first()
-        )
+    def computed_safety_state(self) -> dict[str, Any]:
+        """What the gate's columns on this row should hold, from the records (three queries).
+
+        A dict of field name to value, for each of the four gate columns. It only
+        reads: neither the row nor this object changes. `refresh_safety_state` writes it; a
+        drift check compares it with what is stored (see `safety_state_drift`).
+        """
         latest = (
             RedFlagScreening.objects.for_user(self)
             .latest_first()
             .values_list("answered_at", "any_yes")
             .first()
         )
-        self.last_screening_at, self.last_screening_any_yes = latest or (None, None)
-        User.objects.filter(pk=self.pk).update(
-            acknowledged_disclaimer_version=self.acknowledged_disclaimer_version,
-            last_screening_at=self.last_screening_at,
-            last_screening_any_yes=self.last_screening_any_yes,
-        )
+        last_screening_at, last_screening_any_yes = latest or (None, None)
+        return {
+            "acknowledged_disclaimer_versions": list(
+                DisclaimerAcknowledgement.objects.filter(user=self)
+                .order_by("disclaimer__version")
+                .values_list("disclaimer__version", flat=True)
+            ),
+            "last_screening_at": last_screening_at,
+            "last_screening_any_yes": last_screening_any_yes,
+            "last_red_flag_at": RedFlagScreening.objects.for_user(self)
+            .filter(any_yes=True)
+            .aggregate(latest=models.Max("answered_at"))["latest"],
+        }
+
+    def safety_state_drift(self) -> dict[str, tuple[Any, Any]]:
+        """{field: (stored, computed)} for each gate column that disagrees with the records.
+
+        Empty when the row is in step. Compares this object's values, so load
+        it fresh from the database first. Reads only (three queries).
+        """
+        computed = self.computed_safety_state()
+        return {
+            field: (getattr(self, field), value)
+            for field, value in computed.items()
+            if getattr(self, field) != value
+        }
+
+    def refresh_safety_state(self) -> None:
+        """Write the computed gate state to the row and to this object (four queries).
+
+        The acknowledgement and screening models and querysets call it on every
+        write, so a request's own user object sees its change at once.
+        """
+        state = self.computed_safety_state()
+        for field, value in state.items():
+            setattr(self, field, value)
+        User.objects.filter(pk=self.pk).update(**state)
 
     def delete_with_traces(self) -> None:
         """Delete the account, everything that belongs to it, and its sign-in records.
@@ -189,7 +225,87 @@ class Disclaimer(models.Model):
         return result
 
 
-class DisclaimerAcknowledgement(models.Model):
+class SafetyRecordQuerySet(models.QuerySet):
+    """Bulk writes of acknowledgements or screenings refresh their users' gate state too.
+
+    These bypass the models' save() and delete(); Django's other bulk path,
+    bulk_update, ends in update(). Deleting a user takes their records
+    through the collector, which skips all of this: the row goes with them.
+    """
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        for obj in objs:
+            obj.derive_fields()
+        with transaction.atomic(using=self.db):
+            created = super().bulk_create(objs, *args, **kwargs)
+            _refresh_users({obj.user_id for obj in objs}, using=self.db)
+        return created
+
+    def update(self, **kwargs):
+        with transaction.atomic(using=self.db):
+            pks, user_ids = self._pks_and_user_ids()
+            rows = super().update(**self._with_derived(kwargs))
+            if {"user", "user_id"} & kwargs.keys():  # moved: the new owners too
+                user_ids |= set(
+                    self.model._base_manager.using(self.db)
+                    .filter(pk__in=pks)
+                    .values_list("user_id", flat=True)
+                )
+            _refresh_users(user_ids, using=self.db)
+        return rows
+
+    update.alters_data = True
+
+    def delete(self):
+        with transaction.atomic(using=self.db):
+            _, user_ids = self._pks_and_user_ids()
+            result = super().delete()
+            _refresh_users(user_ids, using=self.db)
+        return result
+
+    delete.alters_data = True
+    delete.queryset_only = True
+
+    def _with_derived(self, values: dict) -> dict:
+        """An update's values, with the fields computed from them (none by default)."""
+        return values
+
+    def _pks_and_user_ids(self) -> tuple[list[int], set[int]]:
+        rows = list(self.values_list("pk", "user_id"))
+        return [pk for pk, _ in rows], {user_id for _, user_id in rows}
+
+
+def _refresh_users(user_ids, using=None) -> None:
+    for user in User.objects.using(using).filter(pk__in=user_ids):
+        user.refresh_safety_state()
+
+
+class SafetyRecord(models.Model):
+    """A record the gate's state on the user row is computed from: each write refreshes it."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self.derive_fields()
+        with transaction.atomic(using=kwargs.get("using")):
+            super().save(*args, **kwargs)
+            # Through `self.user`: when that is the request's user object, the
+            # same request sees the gate's new state.
+            self.user.refresh_safety_state()
+
+    def delete(self, *args, **kwargs):
+        with transaction.atomic(using=kwargs.get("using")):
+            result = super().delete(*args, **kwargs)
+            self.user.refresh_safety_state()
+        return result
+
+    def derive_fields(self) -> None:
+        """Set the fields computed from others, before a write (none by default)."""
+
+
+class DisclaimerAcknowledgement(SafetyRecord):
     """A user confirmed they read one version of the disclaimer, at this time."""
 
     # Deleting the account deletes what they acknowledged.
@@ -201,6 +317,8 @@ class DisclaimerAcknowledgement(models.Model):
         Disclaimer, on_delete=models.PROTECT, related_name="acknowledgements"
     )
     acknowledged_at = models.DateTimeField(default=timezone.now)
+
+    objects = SafetyRecordQuerySet.as_manager()
 
     class Meta:
         ordering = ["-acknowledged_at"]
@@ -246,15 +364,49 @@ class RedFlag(models.TextChoices):
     )
 
 
-class RedFlagScreeningQuerySet(models.QuerySet):
+class RedFlagScreeningQuerySet(SafetyRecordQuerySet):
     def for_user(self, user) -> RedFlagScreeningQuerySet:
         return self.filter(user=user)
 
     def latest_first(self) -> RedFlagScreeningQuerySet:
         return self.order_by("-answered_at", "-pk")
 
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        # any_yes follows the answers, on the objects as in the table.
+        objs, fields = list(objs), list(fields)
+        for obj in objs:
+            obj.derive_fields()
+        if ("answers" in fields) != ("any_yes" in fields):
+            fields = [*dict.fromkeys([*fields, "answers", "any_yes"])]
+        return super().bulk_update(objs, fields, *args, **kwargs)
 
-class RedFlagScreening(models.Model):
+    bulk_update.alters_data = True
+
+    def _with_derived(self, values: dict) -> dict:
+        answers = values.get("answers")
+        if isinstance(answers, dict):
+            return values | {"any_yes": any(answers.values())}
+        if ("answers" in values) != ("any_yes" in values):
+            # e.g. update(any_yes=False) with a yes still in the answers.
+            raise TypeError("Update a screening's answers; any_yes is computed from them.")
+        return values  # both, as bulk_update sends them once it derived each object
+
+    def red_flags_on(self, day: date) -> RedFlagScreeningQuerySet:
+        """Screenings with a "yes" answered on `day` in the current time zone."""
+        return self.filter(any_yes=True, answered_at__date=day)
+
+    def flagged(self) -> list[str]:
+        """Every question answered yes in any of these screenings, once, in the usual order."""
+        answered_yes = {
+            key
+            for answers in self.values_list("answers", flat=True)
+            for key, yes in answers.items()
+            if yes
+        }
+        return [flag.label for flag in RedFlag if flag.value in answered_yes]
+
+
+class RedFlagScreening(SafetyRecord):
     """One time a user answered the red-flag questions."""
 
     # Deleting the account deletes their answers.
@@ -278,9 +430,8 @@ class RedFlagScreening(models.Model):
         outcome = "a red flag" if self.any_yes else "no red flags"
         return f"{self.user}: {outcome} on {self.answered_at:%Y-%m-%d}"
 
-    def save(self, *args, **kwargs):
+    def derive_fields(self) -> None:
         self.any_yes = any(self.answers.values())
-        super().save(*args, **kwargs)
 
     @property
     def flagged(self) -> list[str]:
@@ -295,6 +446,7 @@ class SafetyStatus:
     acknowledged_current_disclaimer: bool
     last_screening_any_yes: bool | None
     last_screening_at: datetime | None
+    last_red_flag_at: datetime | None = None
 
     @property
     def has_screening(self) -> bool:
@@ -302,20 +454,41 @@ class SafetyStatus:
 
     @property
     def red_flag_today(self) -> bool:
-        """The latest answers had a yes, given today (by the site's TIME_ZONE, UTC by default)."""
-        return bool(self.last_screening_any_yes) and (
-            timezone.localdate(self.last_screening_at) == timezone.localdate()
+        """Any screening today had a yes, whatever was answered after it.
+
+        "Today" is in the current time zone: the person's own on every page
+        (sessions.middleware), else the site's TIME_ZONE.
+        """
+        return self.last_red_flag_at is not None and (
+            timezone.localdate(self.last_red_flag_at) == timezone.localdate()
         )
+
+    @property
+    def must_answer_again(self) -> bool:
+        """A yes on an earlier day, and no screening on a later day since.
+
+        A "no" given on the red flag's own day did not reopen that day, so it
+        does not count as a fresh answer for the next one either.
+        """
+        return self.last_red_flag_at is not None and (
+            timezone.localdate(self.last_screening_at) <= timezone.localdate(self.last_red_flag_at)
+        )
+
+    @property
+    def try_again_on(self) -> date:
+        """When someone stopped by a red flag today may answer the questions again."""
+        return timezone.localdate() + timedelta(days=1)
 
 
 def safety_status(user, disclaimer: Disclaimer | None) -> SafetyStatus:
     """What the gate needs to know about a user, read from the user row: no query."""
     return SafetyStatus(
         acknowledged_current_disclaimer=(
-            disclaimer is not None and user.acknowledged_disclaimer_version == disclaimer.version
+            disclaimer is not None and disclaimer.version in user.acknowledged_disclaimer_versions
         ),
         last_screening_any_yes=user.last_screening_any_yes,
         last_screening_at=user.last_screening_at,
+        last_red_flag_at=user.last_red_flag_at,
     )
 
 

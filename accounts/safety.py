@@ -5,27 +5,36 @@ The contract the guided-session views rely on:
 ``safety_redirect(request) -> HttpResponse | None``
     For a signed-in user, the first of these that applies:
 
-    1. they have not acknowledged the current disclaimer version: a redirect to
+    1. they have not acknowledged the current disclaimer version (the highest
+       published one; every version they acknowledged counts, so unpublishing a
+       newer one never asks again for an older one they read): a redirect to
        ``accounts:disclaimer?next=<request.get_full_path()>``;
     2. they have never answered the red-flag screen: a redirect to
        ``accounts:screening?next=…``;
-    3. their latest screening had a "yes" and was answered today (by the site's
-       TIME_ZONE, UTC by default): a redirect to ``accounts:screening_result``,
-       the urgent-care page. No guided session today;
-    4. their latest screening had a "yes" on an earlier day: a redirect to
-       ``accounts:screening?next=…``, to answer again before training;
+    3. any screening answered today had a "yes", whatever was answered after
+       it: a redirect to ``accounts:screening_result``, the urgent-care page.
+       No guided session for the rest of the day. "Today" is the person's own
+       day: ``sessions.middleware`` activates their time zone for every view
+       (the site's TIME_ZONE, UTC by default, until they choose one);
+    4. their latest "yes" was on an earlier day and they have not answered
+       since that day: a redirect to ``accounts:screening?next=…``, to answer
+       again before training;
 
     otherwise ``None``: go ahead. An anonymous request also gets ``None``;
-    use ``safety_gate_required`` (or ``login_required``) for those. One query,
-    plus the current disclaimer, which is cached.
+    use ``safety_gate_required`` (or ``login_required``) for those. No query:
+    the inputs are on the user row (``User.refresh_safety_state`` keeps them in
+    step with the records) and the current disclaimer is cached.
 
 ``@safety_gate_required``
     ``login_required`` and then the checks above, for a view.
 
 ``accounts:screening?next=<path>``
     The red-flag screen, any time (e.g. when pain is reported high). All "no"
-    goes on to ``next`` (a path on this site; anything else is ignored), any
-    "yes" to the urgent-care page. The disclaimer page takes ``next`` the same way.
+    goes on through the gate to ``next`` (a path on this site; anything else is
+    ignored), any "yes" to the urgent-care page. After a "yes" today the page
+    itself leads to the urgent-care page; answers posted anyway are recorded
+    and change nothing until tomorrow. The disclaimer page takes ``next`` the
+    same way.
 """
 
 from collections.abc import Callable
@@ -69,7 +78,7 @@ def gate_redirect(user, next_url: str) -> HttpResponse | None:
         return _redirect_with_next("accounts:screening", next_url)
     if status.red_flag_today:
         return redirect("accounts:screening_result")
-    if status.last_screening_any_yes:
+    if status.must_answer_again:
         return _redirect_with_next("accounts:screening", next_url)
     return None
 

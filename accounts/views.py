@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from . import safety
@@ -16,7 +17,7 @@ from .forms import (
     RedFlagScreeningForm,
     SignUpForm,
 )
-from .models import Disclaimer, RedFlag, RedFlagScreening
+from .models import Disclaimer, RedFlag, RedFlagScreening, safety_status
 
 
 def signup(request: HttpRequest) -> HttpResponse:
@@ -97,6 +98,10 @@ def disclaimer(request: HttpRequest) -> HttpResponse:
 @login_required
 def screening(request: HttpRequest) -> HttpResponse:
     """The red-flag questions. Any yes: the urgent-care page; all no: on to `next`."""
+    status = safety_status(request.user, Disclaimer.objects.current())
+    if request.method != "POST" and status.red_flag_today:
+        # Answering again cannot reopen today, so the page does not invite it.
+        return redirect("accounts:screening_result")
     next_url = safety.next_url_from(request)
     form = RedFlagScreeningForm(_posted(request))
     if form.is_valid():
@@ -115,13 +120,18 @@ def screening(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def screening_result(request: HttpRequest) -> HttpResponse:
-    """The calm urgent-care page after a "yes"; it shows the user's latest answers only."""
-    latest = RedFlagScreening.objects.for_user(request.user).latest_first().first()
-    if latest is None:
-        return redirect("accounts:screening")
-    if not latest.any_yes:
+    """The calm urgent-care page while a "yes" given today holds; it lists today's yeses."""
+    status = safety_status(request.user, Disclaimer.objects.current())
+    if not status.red_flag_today:
+        if not status.has_screening or status.must_answer_again:
+            return redirect("accounts:screening")
         return redirect("accounts:account")
-    return render(request, "accounts/screening_result.html", {"screening": latest})
+    today = RedFlagScreening.objects.for_user(request.user).red_flags_on(timezone.localdate())
+    return render(
+        request,
+        "accounts/screening_result.html",
+        {"flagged": today.flagged(), "try_again_on": status.try_again_on},
+    )
 
 
 def _posted(request: HttpRequest):

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from accounts.models import Disclaimer, DisclaimerAcknowledgement
 from accounts.safety import safety_redirect
+from tests.conftest import clear_safety_gate
 
 DISCLAIMER = reverse("accounts:disclaimer")
 
@@ -180,3 +181,34 @@ def test_the_public_disclaimer_page_costs_no_query_once_cached(
     client.get(reverse("protocols:disclaimer"))
     with django_assert_num_queries(0):
         client.get(reverse("protocols:disclaimer"))
+
+
+# --- Unpublishing a version ------------------------------------------------------
+
+
+def test_unpublishing_the_newest_version_leaves_those_who_read_both_through(
+    client, alice, disclaimer
+):
+    clear_safety_gate(alice)
+    second = publish(2, "Second wording.")
+    client.force_login(alice)
+    acknowledge(client, second)
+    second.published = False  # a coach takes the new wording back
+    second.save()
+    response = client.get(reverse("training_sessions:start"))
+    assert response.status_code == 200
+
+
+def test_who_read_only_the_newest_version_is_asked_for_the_current_one(client, alice, disclaimer):
+    second = publish(2, "Second wording.")
+    client.force_login(alice)
+    acknowledge(client, second)
+    second.published = False
+    second.save()
+    response = client.get(reverse("training_sessions:start"))
+    assert response["Location"] == f"{DISCLAIMER}?next=%2Fsession%2F"
+    content = client.get(response["Location"]).content.decode()
+    assert 'name="understood"' in content  # version 1 to confirm, not "you confirmed"
+    acknowledge(client, disclaimer)
+    alice.refresh_from_db()
+    assert alice.acknowledged_disclaimer_versions == [1, 2]

@@ -58,11 +58,25 @@ def test_a_yes_today_means_the_urgent_care_page(rf, alice, disclaimer):
     assert gate(rf, alice)["Location"] == reverse("accounts:screening_result")
 
 
-def test_all_no_after_a_yes_the_same_day_lets_through(rf, alice, disclaimer):
+def test_all_no_after_a_yes_the_same_day_is_still_the_urgent_care_page(rf, alice, disclaimer):
     DisclaimerAcknowledgement.objects.create(user=alice, disclaimer=disclaimer)
     screen(alice, timezone.now() - timedelta(minutes=5), recent_trauma=True)
     screen(alice)
-    assert gate(rf, alice) is None
+    alice.refresh_from_db()
+    assert gate(rf, alice)["Location"] == reverse("accounts:screening_result")
+
+
+def test_a_yes_then_all_no_the_next_day_asks_again_then_lets_through(rf, alice, disclaimer):
+    DisclaimerAcknowledgement.objects.create(user=alice, disclaimer=disclaimer)
+    with time_machine.travel(datetime(2026, 3, 1, 9, 0, tzinfo=UTC), tick=False):
+        screen(alice, night_pain=True)
+        screen(alice, timezone.now() + timedelta(minutes=1))  # "no" the same day: not a pass
+    with time_machine.travel(datetime(2026, 3, 2, 9, 0, tzinfo=UTC), tick=False):
+        alice.refresh_from_db()
+        assert gate(rf, alice)["Location"] == f"{reverse('accounts:screening')}?{NEXT}"
+        screen(alice)  # all "no", on a new day
+        alice.refresh_from_db()
+        assert gate(rf, alice) is None
 
 
 def test_a_yes_on_an_earlier_day_asks_the_questions_again(rf, alice, disclaimer):
@@ -203,11 +217,11 @@ def test_odd_next_values_never_break_the_gate_pages(client, alice, disclaimer, n
 
 
 def test_the_user_row_follows_the_record_however_it_changes(alice, disclaimer):
-    assert (alice.acknowledged_disclaimer_version, alice.last_screening_at) == (None, None)
+    assert (alice.acknowledged_disclaimer_versions, alice.last_screening_at) == ([], None)
     DisclaimerAcknowledgement.objects.create(user=alice, disclaimer=disclaimer)
     yes = RedFlagScreening.objects.create(user=alice, answers={"night_pain": True})
     alice.refresh_from_db()
-    assert alice.acknowledged_disclaimer_version == disclaimer.version
+    assert alice.acknowledged_disclaimer_versions == [disclaimer.version]
     assert (alice.last_screening_at, alice.last_screening_any_yes) == (yes.answered_at, True)
 
     no = RedFlagScreening.objects.create(user=alice, answers={"night_pain": False})

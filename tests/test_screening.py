@@ -1,13 +1,18 @@
 """The red-flag screen: six yes/no questions; any yes means no guided session today."""
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
+import time_machine
 from django.urls import reverse
 
-from accounts.models import RedFlag, RedFlagScreening
+from accounts.models import DisclaimerAcknowledgement, RedFlag, RedFlagScreening
+from sessions.models import TrainingPreferences
 from tests.conftest import clear_safety_gate
 
 SCREENING = reverse("accounts:screening")
 RESULT = reverse("accounts:screening_result")
+START = reverse("training_sessions:start")
 
 
 def answers(**yes) -> dict:
@@ -121,3 +126,68 @@ def test_bob_never_sees_alices_answers(client, alice, bob):
     client.force_login(bob)
     assert client.get(RESULT)["Location"] == SCREENING
     assert "saddle" not in client.get(reverse("accounts:account")).content.decode()
+
+
+# --- A "yes" holds for the rest of the person's day -----------------------------
+
+
+def test_all_no_after_a_yes_the_same_day_keeps_the_session_closed(client, alice, disclaimer):
+    clear_safety_gate(alice)
+    client.force_login(alice)
+    client.post(SCREENING, answers(night_pain=True))
+    response = client.post(SCREENING, answers() | {"next": START})
+    assert response["Location"] == RESULT
+    assert RedFlagScreening.objects.for_user(alice).count() == 3  # the "no" is recorded
+    assert client.get(START)["Location"] == RESULT
+
+
+def test_after_a_yes_today_the_questions_lead_to_the_urgent_care_page(client, alice, disclaimer):
+    clear_safety_gate(alice)
+    client.force_login(alice)
+    client.post(SCREENING, answers(fever_unwell=True))
+    assert client.get(SCREENING, {"next": START})["Location"] == RESULT
+
+
+def test_the_urgent_care_page_lists_every_yes_given_today(client, alice, disclaimer):
+    # Thursday 3 December 2026, 09:00 UTC (the site's zone: no zone chosen).
+    with time_machine.travel(datetime(2026, 12, 3, 9, 0, tzinfo=UTC), tick=False):
+        DisclaimerAcknowledgement.objects.create(user=alice, disclaimer=disclaimer)
+        RedFlagScreening.objects.create(
+            user=alice,
+            answers={RedFlag.RECENT_TRAUMA.value: True},
+            answered_at=datetime(2026, 12, 2, 9, 0, tzinfo=UTC),
+        )
+        client.force_login(alice)
+        client.post(SCREENING, answers(leg_weakness=True))
+        client.post(SCREENING, answers(fever_unwell=True))
+        client.post(SCREENING, answers())
+        content = client.get(RESULT).content.decode()
+    assert RedFlag.LEG_WEAKNESS.label in content
+    assert RedFlag.FEVER_UNWELL.label in content
+    assert RedFlag.RECENT_TRAUMA.label not in content  # yesterday's
+    assert "no guided session today" in content
+    assert "even if things feel better later today" in content
+    assert "You can answer the questions again from tomorrow, Friday 4 December." in content
+
+
+def test_the_day_is_the_persons_own_day(client, alice, disclaimer, protocol):
+    TrainingPreferences.objects.create(user=alice, time_zone="Pacific/Auckland")
+    DisclaimerAcknowledgement.objects.create(user=alice, disclaimer=disclaimer)
+    # 20:00 UTC on 3 December is 09:00 on Friday 4 December in Auckland (UTC+13).
+    morning = datetime(2026, 12, 3, 20, 0, tzinfo=UTC)
+    with time_machine.travel(morning, tick=False):
+        client.force_login(alice)
+        client.post(SCREENING, answers(saddle_numbness=True))
+        content = client.get(RESULT).content.decode()
+        assert "from tomorrow, Saturday 5 December." in content
+    # 14 hours later it is a new day in UTC, but still Friday (23:00) in Auckland.
+    with time_machine.travel(morning + timedelta(hours=14), tick=False):
+        assert client.post(SCREENING, answers())["Location"] == RESULT
+        assert client.get(START)["Location"] == RESULT
+        assert RedFlag.SADDLE_NUMBNESS.label in client.get(RESULT).content.decode()
+    # An hour later it is Saturday in Auckland: the questions again, then on.
+    with time_machine.travel(morning + timedelta(hours=15), tick=False):
+        assert client.get(START)["Location"] == f"{SCREENING}?next=%2Fsession%2F"
+        assert client.get(SCREENING).status_code == 200
+        assert client.post(SCREENING, answers() | {"next": START})["Location"] == START
+        assert client.get(START).status_code == 200
