@@ -14,7 +14,7 @@ from typing import Any
 
 from django.apps import AppConfig
 from django.conf import settings
-from django.core.checks import Error, Tags, register
+from django.core.checks import Error, Tags, Warning, register
 
 UNSAFE_SOURCES = ("'unsafe-inline'", "'unsafe-eval'", "*")
 
@@ -61,6 +61,26 @@ def unsafe_production_configuration(
             )
         )
     return errors
+
+
+@register(Tags.security)
+def client_address_behind_a_proxy(
+    app_configs: Sequence[AppConfig] | None, **kwargs: Any
+) -> list[Warning]:
+    """A trusted proxy header means a proxy in front; then the client's address is in
+    X-Forwarded-For. With no proxy counted, every client has the proxy's address and
+    django-axes' lock on (email, IP) becomes a lock on the email alone."""
+    if settings.SECURE_PROXY_SSL_HEADER and not settings.TRUSTED_PROXY_COUNT:
+        return [
+            Warning(
+                "SECURE_PROXY_SSL_HEADER is set, so a proxy is in front, but "
+                "TRUSTED_PROXY_COUNT is 0: every client has the proxy's address.",
+                hint="Set DJANGO_TRUSTED_PROXY_COUNT to the number of proxies that append "
+                "to X-Forwarded-For (1 behind Caddy or nginx as docs/deploy.md shows).",
+                id="ops.W001",
+            )
+        ]
+    return []
 
 
 @register(Tags.security)

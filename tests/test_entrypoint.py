@@ -49,6 +49,7 @@ def base_env(**overrides) -> dict:
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "DJANGO_ALLOWED_HOSTS": HOST,
         "DJANGO_SECURE_PROXY_SSL_HEADER": "X-Forwarded-Proto",
+        "DJANGO_TRUSTED_PROXY_COUNT": "1",
         **overrides,
     }
 
