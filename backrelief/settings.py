@@ -351,21 +351,38 @@ if LOG_FORMAT not in {"json", "text"}:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
+    "filters": {
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+        # Feed tokens and reset links in a message ("Not Found: /history/calendar/…").
+        "redact_paths": {"()": "ops.redaction.RedactPaths"},
+        "as_one_line_warning": {"()": "ops.redaction.AsOneLineWarning"},
+    },
     "formatters": {
         "json": {"()": "ops.jsonlog.JsonFormatter"},
         "text": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+        "runserver": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        },
     },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
             "stream": "ext://sys.stdout",
             "formatter": LOG_FORMAT,
+            "filters": ["redact_paths"],
         },
         "mail_admins": {
             "class": "django.utils.log.AdminEmailHandler",
             "level": "ERROR",
-            "filters": ["require_debug_false"],
+            "filters": ["require_debug_false", "redact_paths"],
+        },
+        # runserver's request lines, as Django prints them, but redacted.
+        "runserver": {
+            "class": "logging.StreamHandler",
+            "formatter": "runserver",
+            "filters": ["redact_paths"],
         },
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
@@ -377,6 +394,14 @@ LOGGING = {
             "handlers": ["mail_admins"] if ADMINS else [],
             "level": LOG_LEVEL,
             "propagate": True,
+        },
+        "django.server": {"handlers": ["runserver"], "level": "INFO", "propagate": False},
+        # A request for another host name (scanners, stale DNS) gets a 400 and
+        # one line; Django's default is an ERROR with a traceback, mailed.
+        "django.security.DisallowedHost": {
+            "handlers": ["console"],
+            "filters": ["as_one_line_warning"],
+            "propagate": False,
         },
     },
 }

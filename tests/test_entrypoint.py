@@ -241,6 +241,7 @@ def json_records(server: Server) -> list[dict]:
 
 def test_logs_are_json_lines_on_stdout(server):
     server.request("/healthz", host="127.0.0.1", https=False)
+    server.request("/history/calendar/feed-token-do-not-log-me.ics")
     server.request("/logged-as-not-found/?token=do-not-log-me")
     deadline = time.monotonic() + 10
     while True:
@@ -253,6 +254,7 @@ def test_logs_are_json_lines_on_stdout(server):
 
     assert all({"time", "level", "logger", "message"} <= set(r) for r in records)
     assert "do-not-log-me" not in server.log.read_text(encoding="utf-8")
+    assert any(r["path"] == "/history/calendar/[redacted].ics" for r in access)
     assert any(r["path"] == "/healthz" and r["status"] == 200 for r in access)
     assert any(
         r["logger"] == "gunicorn.error" and "Booting worker" in r["message"] for r in records
