@@ -5,9 +5,7 @@ defaults suit development on one machine (SQLite, DEBUG on, local hosts);
 production sets DJANGO_DEBUG=false and must then provide a real secret key.
 """
 
-import hashlib
 import os
-import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -151,12 +149,6 @@ if _ON_SQLITE:
 # there the default is no cache; a one-replica install may choose "files".
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-
-def _database_id(database: dict) -> str:
-    where = f"{database.get('HOST')}:{database.get('PORT')}/{database['NAME']}"
-    return hashlib.sha256(where.encode()).hexdigest()[:12]
-
-
 _SESSION_CACHES = ("files", "none")
 SESSION_CACHE = env_str("DJANGO_SESSION_CACHE", "files" if _ON_SQLITE else "none").strip()
 if SESSION_CACHE not in _SESSION_CACHES:
@@ -165,18 +157,21 @@ if SESSION_CACHE not in _SESSION_CACHES:
     )
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 if SESSION_CACHE == "files":
-    # Beside the SQLite file (with PostgreSQL, a temporary folder named after
-    # the database), so two databases on one machine, development and tests
-    # say, never share sessions: a cookie from one must mean nothing to the other.
-    _database = DATABASES["default"]
-    _SESSIONS_DIR = (
-        f"{_database['NAME']}-sessions"
-        if _ON_SQLITE
-        else str(Path(tempfile.gettempdir()) / f"backrelief-sessions-{_database_id(_database)}")
-    )
+    # Beside the SQLite file, so two databases on one machine, development and
+    # tests say, never share sessions: a cookie from one must mean nothing to
+    # the other. PostgreSQL has no file to sit beside, and a folder with a
+    # guessable name in the shared /tmp could be made first by another user of
+    # the machine, who could then read or plant the cached (pickled) sessions:
+    # there the operator names a private folder.
+    _SESSIONS_DIR = env_str("DJANGO_SESSION_CACHE_DIR", "").strip()
+    if not _SESSIONS_DIR and not _ON_SQLITE:
+        raise ImproperlyConfigured(
+            "DJANGO_SESSION_CACHE=files with PostgreSQL needs DJANGO_SESSION_CACHE_DIR: "
+            "a folder only the app's user can write."
+        )
     CACHES["sessions"] = {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-        "LOCATION": env_str("DJANGO_SESSION_CACHE_DIR", _SESSIONS_DIR),
+        "LOCATION": _SESSIONS_DIR or f"{DATABASES['default']['NAME']}-sessions",
         # A file per signed-in session; past this many, a third are dropped
         # at random (they are still in the database).
         "OPTIONS": {"MAX_ENTRIES": 10_000},

@@ -19,6 +19,25 @@ from django.core.checks import Error, Tags, Warning, register
 UNSAFE_SOURCES = ("'unsafe-inline'", "'unsafe-eval'", "*")
 
 
+# Django's own deploy check (security.W009) uses these figures, but only
+# warns, and only under --deploy; a forgeable session cookie is an error here.
+SECRET_KEY_MIN_LENGTH = 50
+SECRET_KEY_MIN_UNIQUE_CHARACTERS = 5
+SECRET_KEY_INSECURE_PREFIX = "django-insecure-"  # noqa: S105 (refused, not used)
+
+
+def is_strong_secret_key(key: str) -> bool:
+    """Long and varied enough to be random, and not the one startproject wrote."""
+    from backrelief.settings import _DEVELOPMENT_SECRET_KEY
+
+    return (
+        key != _DEVELOPMENT_SECRET_KEY
+        and len(key) >= SECRET_KEY_MIN_LENGTH
+        and len(set(key)) >= SECRET_KEY_MIN_UNIQUE_CHARACTERS
+        and not key.startswith(SECRET_KEY_INSECURE_PREFIX)
+    )
+
+
 def is_public_host(host: str) -> bool:
     """Could this ALLOWED_HOSTS entry be reached from the internet?
 
@@ -51,11 +70,17 @@ def unsafe_production_configuration(
                 id="ops.E001",
             )
         )
-    if not settings.DEBUG and settings.SECRET_KEY == _DEVELOPMENT_SECRET_KEY:
+    if not settings.DEBUG and not is_strong_secret_key(settings.SECRET_KEY):
+        what = (
+            "The development SECRET_KEY is"
+            if settings.SECRET_KEY == _DEVELOPMENT_SECRET_KEY
+            else "A weak SECRET_KEY (short, repetitive, or startproject's) is"
+        )
         errors.append(
             Error(
-                "The development SECRET_KEY is in use with DEBUG off.",
-                hint="Set DJANGO_SECRET_KEY to a long random value, e.g. "
+                f"{what} in use with DEBUG off.",
+                hint=f"Set DJANGO_SECRET_KEY to at least {SECRET_KEY_MIN_LENGTH} random "
+                "characters, e.g. "
                 "`python -c 'import secrets; print(secrets.token_urlsafe(50))'`.",
                 id="ops.E002",
             )

@@ -306,3 +306,11 @@ def test_it_refuses_to_start_debug_on_a_public_host(tmp_path):
     )
     assert result.returncode != 0
     assert "ops.E001" in result.stderr
+
+
+def test_it_refuses_to_start_with_a_weak_secret_key(tmp_path):
+    result = run_entrypoint(
+        "true", DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}", DJANGO_SECRET_KEY="x" * 50
+    )
+    assert result.returncode != 0
+    assert "ops.E002" in result.stderr

@@ -179,9 +179,25 @@ def test_debug_on_a_phone_on_the_same_wifi_is_fine():
         assert unsafe_production_configuration(None) == []
 
 
-def test_the_development_key_with_debug_off_is_an_error():
-    with override_settings(DEBUG=False, SECRET_KEY="development-only-not-secret"):
+@pytest.mark.parametrize(
+    "key",
+    [
+        "development-only-not-secret",
+        "x" * 50,  # long, but one character
+        "abcd" * 13,  # long, but four different characters
+        "a-shorter-but-varied-key-of-40-chars-ok!",
+        "django-insecure-" + secrets.token_urlsafe(50),  # what startproject writes
+    ],
+)
+def test_a_weak_secret_key_with_debug_off_is_an_error(key):
+    """As Django's deploy check (security.W009): 50 characters, 5 different, not startproject's."""
+    with override_settings(DEBUG=False, SECRET_KEY=key):
         assert error_ids(unsafe_production_configuration(None)) == ["ops.E002"]
+
+
+def test_a_long_random_secret_key_passes():
+    with override_settings(DEBUG=False, SECRET_KEY=secrets.token_urlsafe(50)):
+        assert unsafe_production_configuration(None) == []
 
 
 def test_unsafe_inline_in_the_policy_is_an_error(settings):
