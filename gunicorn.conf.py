@@ -7,6 +7,7 @@ variable is in the README's configuration table; a bad number stops the start.
 import os
 
 from ops.jsonlog import JsonFormatter
+from ops.redaction import RedactingGunicornLogger
 
 
 def env_int(name: str, default: int) -> int:
@@ -42,6 +43,8 @@ worker_tmp_dir = _SHARED_MEMORY if os.path.isdir(_SHARED_MEMORY) else None
 accesslog = None  # the access logger below is enabled by logconfig_dict
 # Method and path, not the request line: query strings stay out of the logs.
 access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
+# Calendar-feed tokens and password-reset links in a path are keys: redacted.
+logger_class = RedactingGunicornLogger
 logconfig_dict = {
     "version": 1,
     "disable_existing_loggers": False,

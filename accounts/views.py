@@ -42,7 +42,10 @@ def signup(request: HttpRequest) -> HttpResponse:
 def logout_view(request: HttpRequest) -> HttpResponse:
     logout(request)
     messages.info(request, "You have logged out.")
-    return redirect(settings.LOGOUT_REDIRECT_URL)
+    response = redirect(settings.LOGOUT_REDIRECT_URL)
+    # On a shared phone, Back must not show the last person's pages.
+    response["Clear-Site-Data"] = '"cache"'
+    return response
 
 
 @login_required

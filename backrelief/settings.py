@@ -5,9 +5,7 @@ defaults suit development on one machine (SQLite, DEBUG on, local hosts);
 production sets DJANGO_DEBUG=false and must then provide a real secret key.
 """
 
-import hashlib
 import os
-import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -96,6 +94,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Inside the session middleware: it reads the session the view loaded.
+    "ops.middleware.private_when_signed_in",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -149,12 +149,6 @@ if _ON_SQLITE:
 # there the default is no cache; a one-replica install may choose "files".
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-
-def _database_id(database: dict) -> str:
-    where = f"{database.get('HOST')}:{database.get('PORT')}/{database['NAME']}"
-    return hashlib.sha256(where.encode()).hexdigest()[:12]
-
-
 _SESSION_CACHES = ("files", "none")
 SESSION_CACHE = env_str("DJANGO_SESSION_CACHE", "files" if _ON_SQLITE else "none").strip()
 if SESSION_CACHE not in _SESSION_CACHES:
@@ -163,18 +157,21 @@ if SESSION_CACHE not in _SESSION_CACHES:
     )
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 if SESSION_CACHE == "files":
-    # Beside the SQLite file (with PostgreSQL, a temporary folder named after
-    # the database), so two databases on one machine, development and tests
-    # say, never share sessions: a cookie from one must mean nothing to the other.
-    _database = DATABASES["default"]
-    _SESSIONS_DIR = (
-        f"{_database['NAME']}-sessions"
-        if _ON_SQLITE
-        else str(Path(tempfile.gettempdir()) / f"backrelief-sessions-{_database_id(_database)}")
-    )
+    # Beside the SQLite file, so two databases on one machine, development and
+    # tests say, never share sessions: a cookie from one must mean nothing to
+    # the other. PostgreSQL has no file to sit beside, and a folder with a
+    # guessable name in the shared /tmp could be made first by another user of
+    # the machine, who could then read or plant the cached (pickled) sessions:
+    # there the operator names a private folder.
+    _SESSIONS_DIR = env_str("DJANGO_SESSION_CACHE_DIR", "").strip()
+    if not _SESSIONS_DIR and not _ON_SQLITE:
+        raise ImproperlyConfigured(
+            "DJANGO_SESSION_CACHE=files with PostgreSQL needs DJANGO_SESSION_CACHE_DIR: "
+            "a folder only the app's user can write."
+        )
     CACHES["sessions"] = {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-        "LOCATION": env_str("DJANGO_SESSION_CACHE_DIR", _SESSIONS_DIR),
+        "LOCATION": _SESSIONS_DIR or f"{DATABASES['default']['NAME']}-sessions",
         # A file per signed-in session; past this many, a third are dropped
         # at random (they are still in the database).
         "OPTIONS": {"MAX_ENTRIES": 10_000},
@@ -349,21 +346,38 @@ if LOG_FORMAT not in {"json", "text"}:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
+    "filters": {
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+        # Feed tokens and reset links in a message ("Not Found: /history/calendar/…").
+        "redact_paths": {"()": "ops.redaction.RedactPaths"},
+        "as_one_line_warning": {"()": "ops.redaction.AsOneLineWarning"},
+    },
     "formatters": {
         "json": {"()": "ops.jsonlog.JsonFormatter"},
         "text": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+        "runserver": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        },
     },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
             "stream": "ext://sys.stdout",
             "formatter": LOG_FORMAT,
+            "filters": ["redact_paths"],
         },
         "mail_admins": {
             "class": "django.utils.log.AdminEmailHandler",
             "level": "ERROR",
-            "filters": ["require_debug_false"],
+            "filters": ["require_debug_false", "redact_paths"],
+        },
+        # runserver's request lines, as Django prints them, but redacted.
+        "runserver": {
+            "class": "logging.StreamHandler",
+            "formatter": "runserver",
+            "filters": ["redact_paths"],
         },
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
@@ -375,6 +389,14 @@ LOGGING = {
             "handlers": ["mail_admins"] if ADMINS else [],
             "level": LOG_LEVEL,
             "propagate": True,
+        },
+        "django.server": {"handlers": ["runserver"], "level": "INFO", "propagate": False},
+        # A request for another host name (scanners, stale DNS) gets a 400 and
+        # one line; Django's default is an ERROR with a traceback, mailed.
+        "django.security.DisallowedHost": {
+            "handlers": ["console"],
+            "filters": ["as_one_line_warning"],
+            "propagate": False,
         },
     },
 }

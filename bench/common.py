@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import secrets
 import shutil
 import signal
 import socket
@@ -18,6 +19,9 @@ from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
+# One per run, shared by every server it starts (their sessions must agree),
+# and strong enough for the production check (ops.E002).
+SECRET_KEY = secrets.token_urlsafe(50)
 GUNICORN = str(Path(PYTHON).with_name("gunicorn"))
 # Flags that let Debian's chromium run offline, as root, without a GPU
 # (PRODUCT.md; tests/conftest.py launches the test browser with the same).
@@ -52,12 +56,15 @@ def bench_environment(
         "DJANGO_DEBUG": "false",
         # Plain HTTP on loopback, as behind the TLS proxy in production.
         "DJANGO_SECURE_SSL_REDIRECT": "false",
-        "DJANGO_SECRET_KEY": "bench-" + "x" * 50,
+        "DJANGO_SECRET_KEY": SECRET_KEY,
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
         "DJANGO_STATIC_ROOT": str(workdir / "static"),
         "DJANGO_LOG_LEVEL": "WARNING",
         "PYTHONPATH": str(PROJECT),
         "DATABASE_URL": database_url or f"sqlite:///{workdir / 'bench.sqlite3'}",
+        # Used only with DJANGO_SESSION_CACHE=files, which PostgreSQL allows
+        # only with a folder named: the run's own private one.
+        "DJANGO_SESSION_CACHE_DIR": str(workdir / "sessions"),
     }
     if session_cache:
         env["DJANGO_SESSION_CACHE"] = session_cache

@@ -14,9 +14,28 @@ from typing import Any
 
 from django.apps import AppConfig
 from django.conf import settings
-from django.core.checks import Error, Tags, register
+from django.core.checks import Error, Tags, Warning, register
 
 UNSAFE_SOURCES = ("'unsafe-inline'", "'unsafe-eval'", "*")
+
+
+# Django's own deploy check (security.W009) uses these figures, but only
+# warns, and only under --deploy; a forgeable session cookie is an error here.
+SECRET_KEY_MIN_LENGTH = 50
+SECRET_KEY_MIN_UNIQUE_CHARACTERS = 5
+SECRET_KEY_INSECURE_PREFIX = "django-insecure-"  # noqa: S105 (refused, not used)
+
+
+def is_strong_secret_key(key: str) -> bool:
+    """Long and varied enough to be random, and not the one startproject wrote."""
+    from backrelief.settings import _DEVELOPMENT_SECRET_KEY
+
+    return (
+        key != _DEVELOPMENT_SECRET_KEY
+        and len(key) >= SECRET_KEY_MIN_LENGTH
+        and len(set(key)) >= SECRET_KEY_MIN_UNIQUE_CHARACTERS
+        and not key.startswith(SECRET_KEY_INSECURE_PREFIX)
+    )
 
 
 def is_public_host(host: str) -> bool:
@@ -51,16 +70,42 @@ def unsafe_production_configuration(
                 id="ops.E001",
             )
         )
-    if not settings.DEBUG and settings.SECRET_KEY == _DEVELOPMENT_SECRET_KEY:
+    if not settings.DEBUG and not is_strong_secret_key(settings.SECRET_KEY):
+        what = (
+            "The development SECRET_KEY is"
+            if settings.SECRET_KEY == _DEVELOPMENT_SECRET_KEY
+            else "A weak SECRET_KEY (short, repetitive, or startproject's) is"
+        )
         errors.append(
             Error(
-                "The development SECRET_KEY is in use with DEBUG off.",
-                hint="Set DJANGO_SECRET_KEY to a long random value, e.g. "
+                f"{what} in use with DEBUG off.",
+                hint=f"Set DJANGO_SECRET_KEY to at least {SECRET_KEY_MIN_LENGTH} random "
+                "characters, e.g. "
                 "`python -c 'import secrets; print(secrets.token_urlsafe(50))'`.",
                 id="ops.E002",
             )
         )
     return errors
+
+
+@register(Tags.security)
+def client_address_behind_a_proxy(
+    app_configs: Sequence[AppConfig] | None, **kwargs: Any
+) -> list[Warning]:
+    """A trusted proxy header means a proxy in front; then the client's address is in
+    X-Forwarded-For. With no proxy counted, every client has the proxy's address and
+    django-axes' lock on (email, IP) becomes a lock on the email alone."""
+    if settings.SECURE_PROXY_SSL_HEADER and not settings.TRUSTED_PROXY_COUNT:
+        return [
+            Warning(
+                "SECURE_PROXY_SSL_HEADER is set, so a proxy is in front, but "
+                "TRUSTED_PROXY_COUNT is 0: every client has the proxy's address.",
+                hint="Set DJANGO_TRUSTED_PROXY_COUNT to the number of proxies that append "
+                "to X-Forwarded-For (1 behind Caddy or nginx as docs/deploy.md shows).",
+                id="ops.W001",
+            )
+        ]
+    return []
 
 
 @register(Tags.security)

@@ -12,6 +12,8 @@ import logging
 from collections.abc import Mapping
 from datetime import UTC, datetime
 
+from ops.redaction import redact_path
+
 # gunicorn's access-log atoms worth a field of their own (see its docs).
 ACCESS_FIELDS = {
     "h": "remote_addr",
@@ -43,7 +45,7 @@ class JsonFormatter(logging.Formatter):
         if request is not None and hasattr(request, "path"):
             # Django's request logger (4xx and 5xx responses).
             entry["method"] = request.method
-            entry["path"] = request.path
+            entry["path"] = redact_path(request.path)
         if hasattr(record, "status_code"):
             entry["status"] = record.status_code
         if record.exc_info:

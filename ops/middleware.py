@@ -1,4 +1,4 @@
-"""Two small middlewares: the health probe and the Permissions-Policy header."""
+"""Small middlewares: the health probe, the Permissions-Policy header, private caching."""
 
 from __future__ import annotations
 
@@ -6,9 +6,10 @@ import logging
 from collections.abc import Callable
 
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse
-from django.utils.cache import add_never_cache_headers
+from django.utils.cache import add_never_cache_headers, patch_cache_control
 
 HEALTH_PATH = "/healthz"
 
@@ -54,6 +55,28 @@ def permissions_policy(get_response: Handler) -> Handler:
     def middleware(request: HttpRequest) -> HttpResponse:
         response = get_response(request)
         response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        return response
+
+    return middleware
+
+
+def private_when_signed_in(get_response: Handler) -> Handler:
+    """`Cache-Control: private, no-store` on every response to a signed-in request.
+
+    A signed-in page shows someone's own data (history, the calendar link, the
+    CSV); on a shared phone Back after logout must not bring it back from a
+    cache, and no shared cache may keep it. "Signed in" is read from a session
+    that the view or a middleware already loaded, so it costs no query, and
+    views marked `same_for_everyone` (the service worker, the offline page),
+    which never load the session, stay shared. Merged into any Cache-Control a
+    view set: `private` replaces `public`, and never_cache's is already so.
+    """
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        response = get_response(request)
+        session = getattr(request, "session", None)
+        if session is not None and session.accessed and SESSION_KEY in session:
+            patch_cache_control(response, private=True, no_store=True)
         return response
 
     return middleware

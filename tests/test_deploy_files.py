@@ -55,6 +55,8 @@ def test_compose_runs_the_app_in_production_mode_with_required_secrets(compose):
     assert env["DJANGO_SECRET_KEY"].startswith("${DJANGO_SECRET_KEY:?")
     assert env["DJANGO_ALLOWED_HOSTS"].startswith("${SITE_HOST:?")
     assert env["DJANGO_SECURE_PROXY_SSL_HEADER"] == "X-Forwarded-Proto"
+    # One proxy (Caddy, or the host's own) appends the client's address.
+    assert env["DJANGO_TRUSTED_PROXY_COUNT"] == "${DJANGO_TRUSTED_PROXY_COUNT:-1}"
     assert re.fullmatch(
         r"postgres://backrelief:\$\{POSTGRES_PASSWORD:\?[^}]+\}@db:5432/backrelief",
         env["DATABASE_URL"],
@@ -78,6 +80,21 @@ def test_the_proxy_mounts_a_caddyfile_that_proxies_to_the_app(compose):
     caddyfile = (PROJECT / "docker" / "Caddyfile").read_text(encoding="utf-8")
     assert "reverse_proxy app:8000" in caddyfile
     assert "health_uri /healthz" in caddyfile
+
+
+def test_every_documented_proxy_appends_the_client_and_sets_the_count():
+    """Login locks count per (email, client IP): behind a proxy the count says where the IP is."""
+    caddyfile = (PROJECT / "docker" / "Caddyfile").read_text(encoding="utf-8")
+    directives = [line for line in caddyfile.splitlines() if not line.strip().startswith("#")]
+    # Caddy sets X-Forwarded-For itself and, trusting no proxy before it,
+    # drops whatever a client sent: nothing here may change either.
+    assert not [line for line in directives if "trusted_proxies" in line]
+    assert not [line for line in directives if "X-Forwarded-For" in line]
+    deploy = (PROJECT / "docs" / "deploy.md").read_text(encoding="utf-8")
+    assert "proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;" in deploy
+    # The docker run example and the proxy section both set it.
+    assert "-e DJANGO_TRUSTED_PROXY_COUNT=1" in deploy
+    assert deploy.count("DJANGO_TRUSTED_PROXY_COUNT") >= 3
 
 
 def test_every_variable_the_code_reads_is_documented():

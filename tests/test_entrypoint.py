@@ -49,6 +49,7 @@ def base_env(**overrides) -> dict:
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "DJANGO_ALLOWED_HOSTS": HOST,
         "DJANGO_SECURE_PROXY_SSL_HEADER": "X-Forwarded-Proto",
+        "DJANGO_TRUSTED_PROXY_COUNT": "1",
         **overrides,
     }
 
@@ -240,6 +241,7 @@ def json_records(server: Server) -> list[dict]:
 
 def test_logs_are_json_lines_on_stdout(server):
     server.request("/healthz", host="127.0.0.1", https=False)
+    server.request("/history/calendar/feed-token-do-not-log-me.ics")
     server.request("/logged-as-not-found/?token=do-not-log-me")
     deadline = time.monotonic() + 10
     while True:
@@ -252,6 +254,7 @@ def test_logs_are_json_lines_on_stdout(server):
 
     assert all({"time", "level", "logger", "message"} <= set(r) for r in records)
     assert "do-not-log-me" not in server.log.read_text(encoding="utf-8")
+    assert any(r["path"] == "/history/calendar/[redacted].ics" for r in access)
     assert any(r["path"] == "/healthz" and r["status"] == 200 for r in access)
     assert any(
         r["logger"] == "gunicorn.error" and "Booting worker" in r["message"] for r in records
@@ -303,3 +306,11 @@ def test_it_refuses_to_start_debug_on_a_public_host(tmp_path):
     )
     assert result.returncode != 0
     assert "ops.E001" in result.stderr
+
+
+def test_it_refuses_to_start_with_a_weak_secret_key(tmp_path):
+    result = run_entrypoint(
+        "true", DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}", DJANGO_SECRET_KEY="x" * 50
+    )
+    assert result.returncode != 0
+    assert "ops.E002" in result.stderr

@@ -12,6 +12,7 @@ from django.test import override_settings
 
 from backrelief.settings import env_proxy_ssl_header
 from ops.checks import (
+    client_address_behind_a_proxy,
     content_security_policy_forbids_inline_code,
     is_public_host,
     unsafe_production_configuration,
@@ -24,6 +25,7 @@ PRODUCTION_ENV = {
     "DJANGO_ALLOWED_HOSTS": "backrelief.example",
     "DJANGO_CSRF_TRUSTED_ORIGINS": "https://backrelief.example",
     "DJANGO_SECURE_PROXY_SSL_HEADER": "X-Forwarded-Proto",
+    "DJANGO_TRUSTED_PROXY_COUNT": "1",
 }
 
 
@@ -57,6 +59,11 @@ def test_check_deploy_needs_nothing_but_the_three_required_variables():
     minimal = {"DJANGO_CSRF_TRUSTED_ORIGINS": "", "DJANGO_SECURE_PROXY_SSL_HEADER": ""}
     result = manage("check", "--deploy", "--fail-level", "WARNING", **minimal)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_a_trusted_proxy_header_without_a_proxy_count_is_reported():
+    result = manage("check", "--deploy", DJANGO_TRUSTED_PROXY_COUNT="")
+    assert "ops.W001" in result.stderr
 
 
 def test_turning_hsts_preload_off_is_reported():
@@ -172,9 +179,25 @@ def test_debug_on_a_phone_on_the_same_wifi_is_fine():
         assert unsafe_production_configuration(None) == []
 
 
-def test_the_development_key_with_debug_off_is_an_error():
-    with override_settings(DEBUG=False, SECRET_KEY="development-only-not-secret"):
+@pytest.mark.parametrize(
+    "key",
+    [
+        "development-only-not-secret",
+        "x" * 50,  # long, but one character
+        "abcd" * 13,  # long, but four different characters
+        "a-shorter-but-varied-key-of-40-chars-ok!",
+        "django-insecure-" + secrets.token_urlsafe(50),  # what startproject writes
+    ],
+)
+def test_a_weak_secret_key_with_debug_off_is_an_error(key):
+    """As Django's deploy check (security.W009): 50 characters, 5 different, not startproject's."""
+    with override_settings(DEBUG=False, SECRET_KEY=key):
         assert error_ids(unsafe_production_configuration(None)) == ["ops.E002"]
+
+
+def test_a_long_random_secret_key_passes():
+    with override_settings(DEBUG=False, SECRET_KEY=secrets.token_urlsafe(50)):
+        assert unsafe_production_configuration(None) == []
 
 
 def test_unsafe_inline_in_the_policy_is_an_error(settings):
@@ -186,3 +209,19 @@ def test_unsafe_inline_in_the_policy_is_an_error(settings):
 
 def test_the_policy_as_configured_passes(settings):
     assert content_security_policy_forbids_inline_code(None) == []
+
+
+def test_a_proxy_header_with_no_proxy_count_is_a_warning():
+    """Behind a proxy every client arrives from its address: login locks would be per email."""
+    with override_settings(SECURE_PROXY_SSL_HEADER=("HTTP_X_FORWARDED_PROTO", "https")):
+        with override_settings(TRUSTED_PROXY_COUNT=0):
+            warnings = client_address_behind_a_proxy(None)
+        with override_settings(TRUSTED_PROXY_COUNT=1):
+            assert client_address_behind_a_proxy(None) == []
+    assert error_ids(warnings) == ["ops.W001"]
+    assert "DJANGO_TRUSTED_PROXY_COUNT" in warnings[0].hint
+
+
+def test_reached_directly_no_proxy_count_is_needed():
+    with override_settings(SECURE_PROXY_SSL_HEADER=None, TRUSTED_PROXY_COUNT=0):
+        assert client_address_behind_a_proxy(None) == []

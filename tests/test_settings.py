@@ -1,6 +1,7 @@
 """Settings come from the environment, strictly."""
 
 import json
+import secrets
 import subprocess
 
 import pytest
@@ -66,7 +67,7 @@ def test_production_refuses_to_start_without_a_secret_key():
 
 
 def test_production_starts_with_a_secret_key():
-    result = load_settings(DJANGO_DEBUG="false", DJANGO_SECRET_KEY="x" * 50)
+    result = load_settings(DJANGO_DEBUG="false", DJANGO_SECRET_KEY=secrets.token_urlsafe(50))
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False"
 
@@ -125,14 +126,22 @@ def test_with_postgresql_logins_are_not_cached_unless_asked():
     assert sessions["engine"] == "django.contrib.sessions.backends.db"
     assert "sessions" not in sessions["caches"]
 
-    one_replica = session_settings(DATABASE_URL=url, DJANGO_SESSION_CACHE="files")
-    other_database = session_settings(
-        DATABASE_URL=url.replace("backrelief", "staging"), DJANGO_SESSION_CACHE="files"
+    one_replica = session_settings(
+        DATABASE_URL=url, DJANGO_SESSION_CACHE="files", DJANGO_SESSION_CACHE_DIR="/srv/logins"
     )
     assert one_replica["engine"] == "django.contrib.sessions.backends.cached_db"
+    assert one_replica["caches"]["sessions"]["LOCATION"] == "/srv/logins"
+
+
+def test_with_postgresql_the_login_cache_needs_a_folder_of_its_own():
+    """No guessable folder in the shared /tmp, which another user could make first."""
+    result = load_settings(
+        DATABASE_URL="postgres://app:pw@db.internal:5432/backrelief", DJANGO_SESSION_CACHE="files"
+    )
+    assert result.returncode != 0
     assert (
-        one_replica["caches"]["sessions"]["LOCATION"]
-        != other_database["caches"]["sessions"]["LOCATION"]
+        "DJANGO_SESSION_CACHE=files with PostgreSQL needs DJANGO_SESSION_CACHE_DIR"
+        in result.stderr.splitlines()[-1]
     )
 
 
