@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.core.validators import MaxLengthValidator
 from django.http import HttpRequest
+from django.views.decorators.debug import sensitive_variables
 
 from .models import Disclaimer, DisclaimerAcknowledgement, RedFlag, RedFlagScreening, User
 
@@ -91,6 +92,7 @@ class DeleteAccountForm(forms.Form):
         self.user = user
         super().__init__(*args, **kwargs)
 
+    @sensitive_variables("password")  # kept out of the admins' error report
     def clean_password(self) -> str:
         password = self.cleaned_data["password"]
         if not self.user.check_password(password):

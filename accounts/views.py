@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from . import safety
@@ -19,6 +20,8 @@ from .forms import (
 from .models import Disclaimer, RedFlag, RedFlagScreening
 
 
+# A server error mails the request's POST data to ADMINS: never the passwords.
+@sensitive_post_parameters("password1", "password2")
 def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("accounts:account")
@@ -59,6 +62,7 @@ def account(request: HttpRequest) -> HttpResponse:
     )
 
 
+@sensitive_post_parameters("password")
 @login_required
 def delete_account(request: HttpRequest) -> HttpResponse:
     form = DeleteAccountForm(request.user, _posted(request))

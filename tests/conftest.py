@@ -333,3 +333,40 @@ def bench_database_url():
             connection.execute(
                 sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
             )
+
+
+# --- Server errors mailed to the admins -----------------------------------------
+
+
+@pytest.fixture
+def error_mail(settings):
+    """ADMINS set and DEBUG off, as in production: a server error mails them.
+
+    The `django` logger gets its mail handler only when ADMINS is set as the
+    settings load, so the handler is attached here for the test's length.
+    The handler includes the HTML report too, which lists every frame's local
+    variables. Returns a client that answers a server error with the 500 page.
+    """
+    import logging
+
+    from django.test import Client
+    from django.utils.log import AdminEmailHandler
+
+    settings.DEBUG = False
+    settings.ADMINS = [("Admin", "admin@example.com")]
+    handler = AdminEmailHandler(include_html=True)
+    logger = logging.getLogger("django.request")
+    logger.addHandler(handler)
+    yield Client(raise_request_exception=False)
+    logger.removeHandler(handler)
+
+
+def error_mail_texts() -> list[str]:
+    """Each mail Django sent the admins about a server error: its text and HTML parts."""
+    from django.core import mail
+
+    return [
+        "\n".join([message.body, *(content for content, _ in message.alternatives)])
+        for message in mail.outbox
+        if message.to == ["admin@example.com"]
+    ]

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import User
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, error_mail_texts
 
 SIGNUP = reverse("accounts:signup")
 
@@ -91,3 +91,16 @@ def test_an_empty_form_gets_a_message_on_every_field(client, db):
     assert response.status_code == 200
     assert response.content.decode().count("This field is required.") == 3
     assert not User.objects.exists()
+
+
+def test_a_server_error_while_signing_up_mails_no_password(error_mail, db, monkeypatch):
+    def fail(*args, **kwargs):
+        raise RuntimeError("a bug while signing up")
+
+    monkeypatch.setattr("accounts.views.login", fail)
+    response = error_mail.post(SIGNUP, signup_data())
+
+    assert response.status_code == 500
+    (text,) = error_mail_texts()
+    assert "a bug while signing up" in text
+    assert PASSWORD not in text
