@@ -3,7 +3,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.debug import sensitive_post_parameters
@@ -67,11 +67,17 @@ def account(request: HttpRequest) -> HttpResponse:
 def delete_account(request: HttpRequest) -> HttpResponse:
     form = DeleteAccountForm(request.user, _posted(request))
     if form.is_valid():
-        user = request.user
-        logout(request)
-        user.delete_with_traces()
-        messages.success(request, "Your account and everything recorded with it have been deleted.")
-        return redirect("protocols:home")
+        try:
+            request.user.delete_with_traces()  # one transaction: all of it or nothing
+        except DatabaseError:
+            # Rolled back, so the account is whole: they stay signed in to try again.
+            form.add_error(None, "Nothing was deleted; please try again.")
+        else:
+            logout(request)
+            messages.success(
+                request, "Your account and everything recorded with it have been deleted."
+            )
+            return redirect("protocols:home")
     return render(request, "accounts/delete.html", {"form": form})
 
 

@@ -2,6 +2,7 @@
 
 import pytest
 from axes.models import AccessAttempt
+from django.db import DatabaseError
 from django.urls import reverse
 from django.views.decorators.debug import sensitive_variables
 
@@ -184,3 +185,24 @@ def test_a_server_error_checking_the_password_mails_no_password(error_mail, alic
     (text,) = error_mail_texts()
     assert "a bug while checking" in text
     assert PASSWORD not in text  # nor in the form's local variables
+
+
+def test_if_deleting_fails_nothing_is_deleted_and_they_stay_signed_in(
+    client, alice, disclaimer, monkeypatch
+):
+    give_everything(alice, disclaimer)
+    client.force_login(alice)
+
+    def fail(self, *args, **kwargs):
+        raise DatabaseError("disk I/O error")
+
+    # The sign-in records go first, then the user: a failure then undoes both.
+    monkeypatch.setattr(User, "delete", fail)
+    response = client.post(DELETE, {"password": PASSWORD})
+
+    assert response.status_code == 200
+    assert "Nothing was deleted; please try again." in response.content.decode()
+    assert client.session["_auth_user_id"] == str(alice.pk)
+    assert User.objects.filter(pk=alice.pk).exists()
+    assert AccessAttempt.objects.filter(username=alice.email).exists()
+    assert RedFlagScreening.objects.filter(user=alice).count() == 2
