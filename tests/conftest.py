@@ -92,6 +92,8 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, t
         database.setdefault("TEST", {})["NAME"] = str(folder / "test.sqlite3")
     if "sessions" in settings.CACHES:  # login sessions cached in files, beside the database
         settings.CACHES["sessions"]["LOCATION"] = str(folder / "sessions")
+    if settings.CACHES["throttle"]["BACKEND"].endswith("FileBasedCache"):
+        settings.CACHES["throttle"]["LOCATION"] = str(folder / "throttle")
 
 
 @pytest.fixture(autouse=True)
@@ -112,7 +114,8 @@ def _fast_and_plain(settings):
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """Nothing cached (protocol notes, disclaimer, referral link, logins) leaks between tests."""
+    """Nothing cached (protocol notes, disclaimer, referral link, logins, throttle
+    counts) leaks between tests."""
     for each in caches.all():
         each.clear()
     yield
@@ -370,3 +373,34 @@ def error_mail_texts() -> list[str]:
         for message in mail.outbox
         if message.to == ["admin@example.com"]
     ]
+
+
+# --- Sign-up by email ---------------------------------------------------------------
+
+
+def signup_link_from_outbox() -> str:
+    """The path (and query) of the latest sign-up link in django.core.mail.outbox.
+
+    The live server runs in the test's process, so browser tests read it here too.
+    """
+    import re
+
+    from django.core import mail
+
+    for message in reversed(mail.outbox):
+        found = re.search(r"https?://[^/\s]+(/account/signup/\S+)", message.body)
+        if found:
+            return found.group(1)
+    raise AssertionError("no sign-up link was mailed")
+
+
+def signup_link_for(email: str, next_url: str = "") -> str:
+    """A sign-up link as the mail would carry it, made without asking for one."""
+    from urllib.parse import urlencode
+
+    from django.urls import reverse
+
+    from accounts.forms import signup_token
+
+    query = f"?{urlencode({'next': next_url})}" if next_url else ""
+    return reverse("accounts:signup_complete", args=[signup_token(email)]) + query
