@@ -3,39 +3,76 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
-from django.db import IntegrityError, transaction
+from django.core import signing
+from django.db import DatabaseError, IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from . import safety
+from . import safety, throttles
 from .forms import (
-    DUPLICATE_EMAIL,
     AcknowledgeDisclaimerForm,
+    ChoosePasswordForm,
     DeleteAccountForm,
     RedFlagScreeningForm,
     SignUpForm,
+    signup_address,
 )
-from .models import Disclaimer, RedFlag, RedFlagScreening, safety_status
+from .models import Disclaimer, RedFlag, RedFlagScreening, User, safety_status
 
 
+@throttles.throttled(throttles.SIGNUP_PER_IP, throttles.SIGNUP_PER_ADDRESS, "email")
 def signup(request: HttpRequest) -> HttpResponse:
+    """Sign-up's first step: an address, and always "check your email" (see SignUpForm)."""
     if request.user.is_authenticated:
         return redirect("accounts:account")
     next_url = safety.next_url_from(request)
     form = SignUpForm(_posted(request))
     if form.is_valid():
+        form.send_mail(request, next_url)
+        return redirect("accounts:signup_sent")
+    return render(request, "accounts/signup.html", {"form": form, "next": next_url})
+
+
+def signup_sent(request: HttpRequest) -> HttpResponse:
+    # In development mail goes to the console: say where to find the link.
+    return render(request, "accounts/signup_sent.html", {"show_console_hint": settings.DEBUG})
+
+
+# A server error mails the request's POST data to ADMINS: never the passwords.
+@sensitive_post_parameters("password1", "password2")
+def signup_complete(request: HttpRequest, token: str) -> HttpResponse:
+    """From the emailed link: choose a password; the account is made and signed in."""
+    if request.user.is_authenticated:
+        return redirect("accounts:account")
+    try:
+        email = signup_address(token)
+    except signing.SignatureExpired:
+        return _signup_link_problem(request, "expired")
+    except signing.BadSignature:
+        return _signup_link_problem(request, "invalid")
+    if User.objects.filter(email=email).exists():  # used, or signed up meanwhile
+        return _signup_link_problem(request, "taken")
+    next_url = safety.next_url_from(request)
+    form = ChoosePasswordForm(email, _posted(request))
+    if form.is_valid():
         try:
             with transaction.atomic():
                 user = form.save()
-        except IntegrityError:  # the same address signed up a moment ago
-            form.add_error("email", DUPLICATE_EMAIL)
-        else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(request, "Welcome. Your account is ready.")
-            return safety.continue_to(user, next_url)
-    return render(request, "accounts/signup.html", {"form": form, "next": next_url})
+        except IntegrityError:  # the same link used a moment ago
+            return _signup_link_problem(request, "taken")
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, "Welcome. Your account is ready.")
+        return safety.continue_to(user, next_url)
+    context = {"form": form, "email": email, "next": next_url}
+    return render(request, "accounts/signup_complete.html", context)
+
+
+def _signup_link_problem(request: HttpRequest, problem: str) -> HttpResponse:
+    """A sign-up link that cannot be used: "expired", "invalid", or "taken" (log in)."""
+    return render(request, "accounts/signup_link.html", {"problem": problem})
 
 
 @require_POST
@@ -63,15 +100,22 @@ def account(request: HttpRequest) -> HttpResponse:
     )
 
 
+@sensitive_post_parameters("password")
 @login_required
 def delete_account(request: HttpRequest) -> HttpResponse:
     form = DeleteAccountForm(request.user, _posted(request))
     if form.is_valid():
-        user = request.user
-        logout(request)
-        user.delete_with_traces()
-        messages.success(request, "Your account and everything recorded with it have been deleted.")
-        return redirect("protocols:home")
+        try:
+            request.user.delete_with_traces()  # one transaction: all of it or nothing
+        except DatabaseError:
+            # Rolled back, so the account is whole: they stay signed in to try again.
+            form.add_error(None, "Nothing was deleted; please try again.")
+        else:
+            logout(request)
+            messages.success(
+                request, "Your account and everything recorded with it have been deleted."
+            )
+            return redirect("protocols:home")
     return render(request, "accounts/delete.html", {"form": form})
 
 

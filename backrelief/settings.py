@@ -179,6 +179,27 @@ if SESSION_CACHE == "files":
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
     SESSION_CACHE_ALIAS = "sessions"
 
+# Sign-up, password reset and login count requests per client and address
+# (accounts.throttles). Every worker must read the same counts, or each would
+# allow the whole limit on its own: with SQLite (one machine) they are files
+# beside the database, shared by the machine's workers; otherwise each process
+# counts in memory, until a shared cache arrives. Counters last as long as the
+# longest window (accounts.throttles.LONGEST_WINDOW), and a full cache drops
+# the oldest or random ones, which only ever errs towards letting someone in.
+_THROTTLE_CACHE_OPTIONS = {"TIMEOUT": 3600, "OPTIONS": {"MAX_ENTRIES": 10_000}}
+if _ON_SQLITE:
+    CACHES["throttle"] = {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": f"{DATABASES['default']['NAME']}-throttle",
+        **_THROTTLE_CACHE_OPTIONS,
+    }
+else:
+    CACHES["throttle"] = {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "throttle",
+        **_THROTTLE_CACHE_OPTIONS,
+    }
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 

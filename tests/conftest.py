@@ -92,6 +92,8 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, t
         database.setdefault("TEST", {})["NAME"] = str(folder / "test.sqlite3")
     if "sessions" in settings.CACHES:  # login sessions cached in files, beside the database
         settings.CACHES["sessions"]["LOCATION"] = str(folder / "sessions")
+    if settings.CACHES["throttle"]["BACKEND"].endswith("FileBasedCache"):
+        settings.CACHES["throttle"]["LOCATION"] = str(folder / "throttle")
 
 
 @pytest.fixture(autouse=True)
@@ -112,7 +114,8 @@ def _fast_and_plain(settings):
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """Nothing cached (protocol notes, disclaimer, referral link, logins) leaks between tests."""
+    """Nothing cached (protocol notes, disclaimer, referral link, logins, throttle
+    counts) leaks between tests."""
     for each in caches.all():
         each.clear()
     yield
@@ -333,3 +336,71 @@ def bench_database_url():
             connection.execute(
                 sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
             )
+
+
+# --- Server errors mailed to the admins -----------------------------------------
+
+
+@pytest.fixture
+def error_mail(settings):
+    """ADMINS set and DEBUG off, as in production: a server error mails them.
+
+    The `django` logger gets its mail handler only when ADMINS is set as the
+    settings load, so the handler is attached here for the test's length.
+    The handler includes the HTML report too, which lists every frame's local
+    variables. Returns a client that answers a server error with the 500 page.
+    """
+    import logging
+
+    from django.test import Client
+    from django.utils.log import AdminEmailHandler
+
+    settings.DEBUG = False
+    settings.ADMINS = [("Admin", "admin@example.com")]
+    handler = AdminEmailHandler(include_html=True)
+    logger = logging.getLogger("django.request")
+    logger.addHandler(handler)
+    yield Client(raise_request_exception=False)
+    logger.removeHandler(handler)
+
+
+def error_mail_texts() -> list[str]:
+    """Each mail Django sent the admins about a server error: its text and HTML parts."""
+    from django.core import mail
+
+    return [
+        "\n".join([message.body, *(content for content, _ in message.alternatives)])
+        for message in mail.outbox
+        if message.to == ["admin@example.com"]
+    ]
+
+
+# --- Sign-up by email ---------------------------------------------------------------
+
+
+def signup_link_from_outbox() -> str:
+    """The path (and query) of the latest sign-up link in django.core.mail.outbox.
+
+    The live server runs in the test's process, so browser tests read it here too.
+    """
+    import re
+
+    from django.core import mail
+
+    for message in reversed(mail.outbox):
+        found = re.search(r"https?://[^/\s]+(/account/signup/\S+)", message.body)
+        if found:
+            return found.group(1)
+    raise AssertionError("no sign-up link was mailed")
+
+
+def signup_link_for(email: str, next_url: str = "") -> str:
+    """A sign-up link as the mail would carry it, made without asking for one."""
+    from urllib.parse import urlencode
+
+    from django.urls import reverse
+
+    from accounts.forms import signup_token
+
+    query = f"?{urlencode({'next': next_url})}" if next_url else ""
+    return reverse("accounts:signup_complete", args=[signup_token(email)]) + query

@@ -19,6 +19,9 @@ PUBLIC = {
     "protocols:protocol",
     "protocols:exercise",
     "accounts:signup",
+    "accounts:signup_sent",
+    # A signed link in place of a login: anything else is a page saying it no longer works.
+    "accounts:signup_complete",
     "accounts:login",
     "accounts:password_reset",
     "accounts:password_reset_done",
@@ -95,6 +98,7 @@ def sample(alice, bob, protocol, disclaimer):
         "protocols:protocol": {"slug": protocol.slug},
         "protocols:exercise": {"slug": Exercise.objects.first().slug},
         "accounts:password_reset_confirm": {"uidb64": "MQ", "token": "set-password"},
+        "accounts:signup_complete": {"token": "not-a-token"},
         "session": {"session_id": session.pk},
     }
 

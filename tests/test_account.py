@@ -2,10 +2,12 @@
 
 import pytest
 from axes.models import AccessAttempt
+from django.db import DatabaseError
 from django.urls import reverse
+from django.views.decorators.debug import sensitive_variables
 
 from accounts.models import DisclaimerAcknowledgement, RedFlag, RedFlagScreening, User
-from tests.conftest import PASSWORD, clear_safety_gate
+from tests.conftest import PASSWORD, clear_safety_gate, error_mail_texts
 
 ACCOUNT = reverse("accounts:account")
 DELETE = reverse("accounts:delete")
@@ -153,3 +155,54 @@ def test_a_wrong_or_missing_password_deletes_nothing(client, alice, data, messag
     assert message in response.content.decode()
     assert User.objects.filter(pk=alice.pk).exists()
     assert "_auth_user_id" in client.session
+
+
+def test_a_server_error_while_deleting_mails_no_password(error_mail, alice, monkeypatch):
+    def fail(self):
+        raise RuntimeError("a bug while deleting")
+
+    monkeypatch.setattr(User, "delete_with_traces", fail)
+    error_mail.force_login(alice)
+    response = error_mail.post(DELETE, {"password": PASSWORD})
+
+    assert response.status_code == 500
+    (text,) = error_mail_texts()
+    assert "a bug while deleting" in text
+    assert PASSWORD not in text
+    assert "password = '********************'" in text  # the POST, filtered
+
+
+def test_a_server_error_checking_the_password_mails_no_password(error_mail, alice, monkeypatch):
+    @sensitive_variables()  # this stand-in's own arguments are not the leak looked for
+    def fail(self, raw_password):
+        raise RuntimeError("a bug while checking")
+
+    error_mail.force_login(alice)
+    monkeypatch.setattr(User, "check_password", fail)
+    response = error_mail.post(DELETE, {"password": PASSWORD})
+
+    assert response.status_code == 500
+    (text,) = error_mail_texts()
+    assert "a bug while checking" in text
+    assert PASSWORD not in text  # nor in the form's local variables
+
+
+def test_if_deleting_fails_nothing_is_deleted_and_they_stay_signed_in(
+    client, alice, disclaimer, monkeypatch
+):
+    give_everything(alice, disclaimer)
+    client.force_login(alice)
+
+    def fail(self, *args, **kwargs):
+        raise DatabaseError("disk I/O error")
+
+    # The sign-in records go first, then the user: a failure then undoes both.
+    monkeypatch.setattr(User, "delete", fail)
+    response = client.post(DELETE, {"password": PASSWORD})
+
+    assert response.status_code == 200
+    assert "Nothing was deleted; please try again." in response.content.decode()
+    assert client.session["_auth_user_id"] == str(alice.pk)
+    assert User.objects.filter(pk=alice.pk).exists()
+    assert AccessAttempt.objects.filter(username=alice.email).exists()
+    assert RedFlagScreening.objects.filter(user=alice).count() == 2

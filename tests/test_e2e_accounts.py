@@ -6,7 +6,12 @@ import pytest
 from playwright.sync_api import expect
 
 from accounts.models import DisclaimerAcknowledgement, RedFlag, RedFlagScreening, User
-from tests.conftest import PASSWORD, assert_no_horizontal_scroll, axe_violations
+from tests.conftest import (
+    PASSWORD,
+    assert_no_horizontal_scroll,
+    axe_violations,
+    signup_link_from_outbox,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -41,6 +46,15 @@ def test_a_newcomer_signs_up_and_reaches_the_protocol(page, protocol, disclaimer
     check_page(page)
 
     page.get_by_label("Email address").fill("erin@example.com")
+    page.get_by_role("button", name="Create account").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your email")
+    check_page(page)
+
+    # The live server runs in this process: its mail is in django.core.mail.outbox.
+    page.goto(signup_link_from_outbox())
+    expect(page.get_by_role("heading", level=1)).to_have_text("Choose a password")
+    expect(page.get_by_text("erin@example.com")).to_be_visible()
+    check_page(page)
     page.get_by_label("Choose a password").fill(PASSWORD)
     page.get_by_label("Type the password again").fill(PASSWORD)
     page.get_by_role("button", name="Create account").click()

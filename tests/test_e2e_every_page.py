@@ -31,7 +31,15 @@ from playwright.sync_api import expect
 from accounts.models import RedFlag, User
 from protocols.models import Exercise, Protocol
 from sessions.models import TrainingSession
-from tests.conftest import PASSWORD, axe_violations, clear_safety_gate, sign_in, tap_through
+from tests.conftest import (
+    PASSWORD,
+    axe_violations,
+    clear_safety_gate,
+    sign_in,
+    signup_link_for,
+    signup_link_from_outbox,
+    tap_through,
+)
 from tests.test_access_sweep import OWNED, PUBLIC, SIGNED_IN
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -44,6 +52,8 @@ SWEEPS = {
         "protocols:protocol",
         "protocols:exercise",
         "accounts:signup",
+        "accounts:signup_sent",
+        "accounts:signup_complete",
         "accounts:login",
         "accounts:password_reset",
         "accounts:password_reset_done",
@@ -134,6 +144,15 @@ def test_public_pages(page, protocol, disclaimer, alice):
     sweep.visit("/account/signup/", "Create your account", "sign up")
     page.get_by_role("button", name="Create account").click()
     sweep.check("Create your account", "sign up, with errors")
+    page.get_by_label("Email address").fill("newcomer@example.com")
+    page.get_by_role("button", name="Create account").click()
+    sweep.check("Check your email", "sign up, sent")
+    link = signup_link_from_outbox()
+    sweep.visit(link, "Choose a password", "sign-up link")
+    page.get_by_role("button", name="Create account").click()
+    sweep.check("Choose a password", "sign-up link, with errors")
+    sweep.visit("/account/signup/not-a-token/", "no longer works", "sign-up, bad link")
+    sweep.visit(signup_link_for(alice.email), "already have an account", "sign-up link, used")
     sweep.visit("/account/login/", "Log in", "log in")
     page.get_by_label("Email address").fill(alice.email)
     page.get_by_label("Password").fill("not the password")

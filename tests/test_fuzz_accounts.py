@@ -5,11 +5,13 @@ site), and what is stored about the other person (bob, or alice when someone
 else acts) is compared before and after each case.
 """
 
+import re
 from urllib.parse import quote, urlencode
 
 import pytest
 from axes.utils import reset as reset_login_failures
 from django.core import mail
+from django.core.cache import caches
 from django.test import Client
 from django.urls import reverse
 from django.utils.encoding import force_bytes
@@ -86,24 +88,55 @@ sign_up_forms = well_formed_or_any(
 )
 
 
+def forget_throttle_counts() -> None:
+    """Every case starts with fresh counts, as a person would (one test sends many)."""
+    caches["throttle"].clear()
+
+
 @given(form=sign_up_forms, next_url=next_values)
 def test_sign_up_with_any_fields(alice, bob, form, next_url):
     fuzz_case()
+    forget_throttle_counts()
+    mail.outbox.clear()
     people = {user.pk: footprint(user) for user in (alice, bob)}
     count = User.objects.count()
     client = Client()
     checked(client.get(SIGNUP, {"next": next_url}))
-    data = {"password2": form["password1"]} | form | {"next": next_url}
-    response = checked(client.post(SIGNUP, data))
-    event(f"sign up: {response.status_code}")
+    response = checked(client.post(SIGNUP, {"email": form["email"], "next": next_url}))
+    event(f"sign up: {response.status_code}, {len(mail.outbox)} emails")
+    assert response.status_code in (200, 302)
+    assert User.objects.count() == count  # nothing is made before the link is opened
+    assert len(mail.outbox) == (response.status_code == 302)
+    for message in mail.outbox:
+        assert message.to == [form["email"].strip().lower()]
 
-    assert User.objects.count() == count + (response.status_code == 302)
+    body = mail.outbox[0].body if mail.outbox else ""
+    link = re.search(r"http://testserver(/account/signup/\S+)", body)
+    if link:
+        checked(client.get(link.group(1)))
+        data = {"password2": form["password1"]} | form | {"next": next_url}
+        response = checked(client.post(link.group(1), data))
+        event(f"sign-up link: {response.status_code}")
+        assert User.objects.count() == count + (response.status_code == 302)
     addresses = [address.lower() for address in User.objects.values_list("email", flat=True)]
     assert len(addresses) == len(set(addresses)), "two accounts share an address"
-    if response.status_code == 302:
+    if link and response.status_code == 302:
         new = User.objects.latest("pk")
         assert client.session["_auth_user_id"] == str(new.pk)
         assert new.email == new.email.lower() and new.check_password(form["password1"])
+    assert {user.pk: footprint(user) for user in (alice, bob)} == people
+
+
+@given(token=st.one_of(st.text(max_size=300), st.sampled_from(["", "a:b:c", "MQ:1:x"])))
+def test_sign_up_link_with_any_token(alice, bob, token):
+    fuzz_case()
+    people = {user.pk: footprint(user) for user in (alice, bob)}
+    count = User.objects.count()
+    url = f"/account/signup/{quote(token, safe='')}/"
+    client = Client()
+    checked(client.get(url))
+    checked(client.post(url, {"password1": GOOD_PASSWORD, "password2": GOOD_PASSWORD}))
+    assert User.objects.count() == count
     assert {user.pk: footprint(user) for user in (alice, bob)} == people
 
 
@@ -117,6 +150,7 @@ credentials = well_formed_or_any(
 def test_log_in_with_any_credentials(alice, bob, form, next_url):
     fuzz_case()
     reset_login_failures()  # django-axes would lock a repeated address after five failures
+    forget_throttle_counts()
     people = {user.pk: footprint(user) for user in (alice, bob)}
     client = Client()
     url = f"{LOGIN}?{urlencode({'next': next_url})}"
@@ -176,6 +210,7 @@ def test_password_change_with_any_passwords(client, alice, bob, form):
 @given(email=well_formed_or_any(known_addresses, emails))
 def test_password_reset_request_with_any_address(alice, bob, email):
     fuzz_case()
+    forget_throttle_counts()
     mail.outbox.clear()
     people = {user.pk: footprint(user) for user in (alice, bob)}
     response = checked(Client().post(PASSWORD_RESET, {"email": email}))

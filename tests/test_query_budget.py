@@ -56,6 +56,8 @@ def pages_at_rest(protocol: Protocol, token: str) -> dict[str, str]:
         "protocols:protocol": reverse("protocols:protocol", args=[protocol.slug]),
         "protocols:exercise": reverse("protocols:exercise", args=[Exercise.objects.first().slug]),
         "accounts:signup": reverse("accounts:signup"),
+        "accounts:signup_sent": reverse("accounts:signup_sent"),
+        "accounts:signup_complete": reverse("accounts:signup_complete", args=["not-a-token"]),
         "accounts:login": reverse("accounts:login"),
         "accounts:password_reset": reverse("accounts:password_reset"),
         "accounts:password_reset_done": reverse("accounts:password_reset_done"),
