@@ -31,6 +31,12 @@ RESET = f"/account/password/reset/{RESET_UID}/{RESET_TOKEN}/"
             "/account/password/reset/[redacted]/set-password/",
         ),
         ("/account/password/reset/", "/account/password/reset/"),
+        (
+            "/account/signup/IndhbGtlckBleGFtcGxlLmNvbSI:1xZ0Mu:EBKbVpPv/?next=%2F",
+            "/account/signup/[redacted]/?next=%2F",
+        ),
+        ("/account/signup/sent/", "/account/signup/sent/"),
+        ("/account/signup/", "/account/signup/"),
         ("/account/password/reset/sent/", "/account/password/reset/sent/"),
         ("/account/password/reset/done/", "/account/password/reset/done/"),
         ("/history/settings/", "/history/settings/"),
