@@ -27,9 +27,11 @@ class ExerciseInline(admin.StackedInline):
     fields = [
         ("position", "label", "is_active"),
         ("name", "slug"),
+        "subtitle",
         ("reps", "per_side", "seconds_per_rep", "rest_after_seconds"),
         "cue",
         "how_to",
+        "easier",
         "common_mistake",
         "when_to_stop",
     ]

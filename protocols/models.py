@@ -133,6 +133,11 @@ class Exercise(models.Model):
     position = models.PositiveSmallIntegerField(help_text="Order within the circuit: 1, 2, 3…")
     label = models.CharField(max_length=4, help_text="As the protocol numbers it, e.g. 1a.")
     name = models.CharField(max_length=120)
+    subtitle = models.CharField(
+        max_length=120,
+        blank=True,
+        help_text="A plain line shown and spoken with the name, e.g. what the exercise is not.",
+    )
     slug = models.SlugField(max_length=120, unique=True)
     reps = models.PositiveSmallIntegerField(
         validators=[MinValueValidator(1), MaxValueValidator(100)], help_text="Reps per round."
@@ -140,6 +145,9 @@ class Exercise(models.Model):
     per_side = models.CharField(max_length=20, choices=PerSide, default=PerSide.EACH_SIDE)
     cue = models.CharField(max_length=300, help_text="The one thing to keep in mind.")
     how_to = models.TextField(help_text="One short step per line.")
+    easier = models.TextField(
+        blank=True, help_text="An easier version, shown with the how-to. Optional."
+    )
     common_mistake = models.TextField()
     when_to_stop = models.TextField()
     seconds_per_rep = models.PositiveSmallIntegerField(
@@ -203,6 +211,7 @@ class ExerciseNotes:
     how_to_steps: list[str]
     common_mistake: str
     when_to_stop: str
+    easier: str = ""
 
     @classmethod
     def of(cls, exercise: Exercise) -> ExerciseNotes:
@@ -211,11 +220,13 @@ class ExerciseNotes:
             how_to_steps=exercise.how_to_steps,
             common_mistake=exercise.common_mistake,
             when_to_stop=exercise.when_to_stop,
+            easier=exercise.easier,
         )
 
     @classmethod
     def from_json(cls, data: dict) -> ExerciseNotes:
-        return cls(**{name: data[name] for name in cls.__dataclass_fields__})
+        """Read back a session's copy; copies from before a field existed lack it."""
+        return cls(**{name: data[name] for name in cls.__dataclass_fields__ if name in data})
 
     def as_json(self) -> dict:
         return dataclasses.asdict(self)

@@ -54,6 +54,7 @@ def plan_from_steps(steps: list[Step]) -> list[dict]:
             "exercise": step.exercise.slug,
             "label": step.exercise.label,
             "name": step.exercise.name,
+            "subtitle": step.exercise.subtitle,
             "prescription": step.exercise.prescription,
             "per_side": step.exercise.per_side,
             "ends_round": step.ends_round,
@@ -80,6 +81,7 @@ class PlannedStep:
     exercise_slug: str
     label: str
     name: str
+    subtitle: str
     prescription: str
     per_side: str
     ends_round: bool
@@ -97,6 +99,7 @@ class PlannedStep:
             exercise_slug=entry["exercise"],
             label=entry["label"],
             name=entry["name"],
+            subtitle=entry.get("subtitle", ""),  # plans from before subtitles
             prescription=entry["prescription"],
             per_side=entry["per_side"],
             ends_round=entry["ends_round"],
@@ -113,11 +116,11 @@ class PlannedStep:
 
     @property
     def sides_in_words(self) -> str:
-        """How to split the reps, in plain words, without inventing a side to start on."""
+        """How to split the reps, in plain words: the person's easier side first."""
         return {
-            PerSide.EACH_SIDE: "one side, then the other",
-            PerSide.EACH_LEG: "one leg, then the other",
-            PerSide.EACH_WAY_EACH_LEG: "one way, then the other, then change legs",
+            PerSide.EACH_SIDE: "your easier side first, then the other",
+            PerSide.EACH_LEG: "your easier leg first, then the other",
+            PerSide.EACH_WAY_EACH_LEG: "forwards, then backwards, then the other leg",
         }.get(self.per_side, "")
 
 
