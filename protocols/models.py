@@ -65,6 +65,21 @@ class Protocol(models.Model):
         """The whole session, step by step. Use on a `with_exercises()` protocol."""
         return build_steps(self.circuits.all())
 
+    def overview(self) -> Overview:
+        """What the landing, protocol and start pages say about it. Use on `with_exercises()`."""
+        steps = self.steps()
+        circuits = [c for c in self.circuits.all() if _active_exercises(c)]
+        return Overview(
+            circuits=circuits,
+            exercise_count=sum(len(_active_exercises(c)) for c in circuits),
+            step_count=len(steps),
+            round_count=sum(c.rounds for c in circuits),
+            # Round to five minutes: it is an estimate, and reads as one.
+            estimated_minutes=max(5, round(estimate_seconds(steps) / 300) * 5),
+            rest_between_rounds=_seconds_in_words(c.rest_between_rounds_seconds for c in circuits),
+            rest_between_circuits=_seconds_in_words(c.rest_after_seconds for c in circuits[:-1]),
+        )
+
 
 class CircuitManager(models.Manager):
     def get_by_natural_key(self, protocol_slug: str, number: int) -> Circuit:
@@ -280,6 +295,28 @@ def estimate_seconds(steps: Iterable[Step]) -> int:
         step.exercise.seconds_per_round + step.rest_after_seconds + SETUP_SECONDS_PER_STEP
         for step in steps
     )
+
+
+@dataclass(frozen=True)
+class Overview:
+    """A protocol at a glance: see `Protocol.overview`."""
+
+    circuits: list[Circuit]
+    exercise_count: int
+    step_count: int
+    round_count: int
+    estimated_minutes: int
+    rest_between_rounds: str  # "30 seconds", "30 to 45 seconds", or "" for none
+    rest_between_circuits: str
+
+
+def _seconds_in_words(values: Iterable[int]) -> str:
+    seen = sorted(set(values))
+    if not seen or seen == [0]:
+        return ""
+    if len(seen) == 1:
+        return f"{seen[0]} seconds"
+    return f"{seen[0]} to {seen[-1]} seconds"
 
 
 def _active_exercises(circuit: Circuit) -> list[Exercise]:

@@ -3,7 +3,7 @@ from django.shortcuts import get_object_or_404, render
 
 from accounts.models import Disclaimer
 
-from .models import Exercise, Protocol, estimate_seconds
+from .models import Exercise, Protocol
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -50,14 +50,4 @@ def disclaimer(request: HttpRequest) -> HttpResponse:
 def _protocol_context(protocol: Protocol | None) -> dict:
     if protocol is None:
         return {"protocol": None}
-    steps = protocol.steps()
-    circuits = [c for c in protocol.circuits.all() if c.active_exercises]
-    return {
-        "protocol": protocol,
-        "circuits": circuits,
-        "exercise_count": sum(len(c.active_exercises) for c in circuits),
-        "step_count": len(steps),
-        "round_count": sum(c.rounds for c in circuits),
-        # Round to five minutes: it is an estimate, and reads as one.
-        "estimated_minutes": max(5, round(estimate_seconds(steps) / 300) * 5),
-    }
+    return {"protocol": protocol, "overview": protocol.overview()}

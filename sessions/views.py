@@ -26,28 +26,24 @@ def _get_session_for_user(request: HttpRequest, session_id: int) -> TrainingSess
 @safety_gate_required
 def start(request: HttpRequest) -> HttpResponse:
     in_progress = TrainingSession.objects.for_user(request.user).in_progress().first()
-    if request.method == "POST":
-        if in_progress:
+    if in_progress:
+        if request.method == "POST":
             return redirect(in_progress)
-        form = StartForm(request.POST)
-        protocol = Protocol.objects.with_exercises().first()
-        if protocol is None:
-            messages.error(request, NOTHING_TO_FOLLOW)
-            return redirect("protocols:home")
-        if form.is_valid():
-            pain_before = form.cleaned_data["pain_before"]
-            try:
-                session = TrainingSession.start(request.user, protocol, pain_before)
-            except Protocol.NothingToDo:
-                messages.error(request, NOTHING_TO_FOLLOW)
-                return redirect("protocols:home")
-            if pain_before is not None and pain_before >= HIGH_PAIN:
-                # High pain: the red-flag questions first, then on into the session.
-                return redirect(_screening_url(next_url=session.get_absolute_url()))
-            return redirect(session)
-    else:
-        form = StartForm()
-    return render(request, "sessions/start.html", {"form": form, "in_progress": in_progress})
+        return render(request, "sessions/start.html", {"in_progress": in_progress})
+    protocol = Protocol.objects.with_exercises().first()
+    overview = protocol.overview() if protocol else None
+    if overview is None or not overview.step_count:
+        messages.error(request, NOTHING_TO_FOLLOW)
+        return redirect("protocols:home")
+    form = StartForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        pain_before = form.cleaned_data["pain_before"]
+        session = TrainingSession.start(request.user, protocol, pain_before)
+        if pain_before is not None and pain_before >= HIGH_PAIN:
+            # High pain: the safety questions first, then on into the session.
+            return redirect(_screening_url(next_url=session.get_absolute_url()))
+        return redirect(session)
+    return render(request, "sessions/start.html", {"form": form, "overview": overview})
 
 
 @safety_gate_required

@@ -1,5 +1,7 @@
-"""Migration 0005 fills the gate's new columns on the user row from the records."""
+"""Accounts migrations keep what people recorded: 0005 fills the gate's columns, 0006
+publishes the disclaimer's second version only over the untouched first."""
 
+import importlib
 from datetime import UTC, datetime
 
 import pytest
@@ -17,6 +19,15 @@ def migrate(targets):
     executor.loader.build_graph()
     executor.migrate(targets)
     return executor.loader.project_state(targets).apps
+
+
+@pytest.fixture(autouse=True)
+def _back_to_the_latest_schema():
+    """Every other test expects the database as the latest migrations leave it."""
+    yield
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
 
 
 def test_existing_people_keep_every_version_they_read_and_their_red_flag(alice, bob):
@@ -50,3 +61,41 @@ def test_existing_people_keep_every_version_they_read_and_their_red_flag(alice, 
     assert migrated_alice.last_red_flag_at == yes_at
     assert migrated_bob.acknowledged_disclaimer_versions == []
     assert migrated_bob.last_red_flag_at is None
+
+
+# --- 0006: the disclaimer's second version ---------------------------------------
+
+DISCLAIMER_BEFORE = [("accounts", "0005_gate_state")]
+DISCLAIMER_AFTER = [("accounts", "0006_disclaimer_version_2")]
+
+
+def _second_version():
+    return importlib.import_module("accounts.migrations.0006_disclaimer_version_2")
+
+
+def test_version_2_is_published_over_the_untouched_first_wording():
+    second = _second_version()
+    old = migrate(DISCLAIMER_BEFORE)
+    disclaimers = old.get_model("accounts", "Disclaimer").objects
+    disclaimers.all().delete()
+    disclaimers.create(version=1, text=second.FIRST_DISCLAIMER, published=True)
+    new = migrate(DISCLAIMER_AFTER)
+    current = (
+        new.get_model("accounts", "Disclaimer").objects.filter(published=True).latest("version")
+    )
+    assert (current.version, current.text) == (2, second.SECOND_DISCLAIMER)
+
+
+def test_a_coachs_own_wording_is_left_as_it_is():
+    old = migrate(DISCLAIMER_BEFORE)
+    disclaimers = old.get_model("accounts", "Disclaimer").objects
+    disclaimers.all().delete()
+    disclaimers.create(version=1, text="The first.", published=False)
+    disclaimers.create(version=2, text="Our clinic's own words.", published=True)
+    new = migrate(DISCLAIMER_AFTER)
+    texts = list(
+        new.get_model("accounts", "Disclaimer")
+        .objects.order_by("version")
+        .values_list("text", flat=True)
+    )
+    assert texts == ["The first.", "Our clinic's own words."]

@@ -187,7 +187,7 @@ def test_the_public_disclaimer_page_costs_no_query_once_cached(
 
 
 def test_unpublishing_the_newest_version_leaves_those_who_read_both_through(
-    client, alice, disclaimer
+    client, alice, disclaimer, protocol
 ):
     clear_safety_gate(alice)
     second = publish(2, "Second wording.")

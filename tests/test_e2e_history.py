@@ -113,7 +113,7 @@ def test_settings_suggest_the_phones_time_zone_and_make_a_calendar_link(
     page = context.new_page()
     sign_in(page, live_server, alice)
     page.goto(reverse("history:list"))
-    expect(page.get_by_text("Dates and times are in UTC.")).to_be_visible()
+    expect(page.get_by_text("Dates and times are shown in universal time (UTC)")).to_be_visible()
     page.get_by_role("link", name="Set your time zone").click()
 
     expect(page.get_by_label("Your time zone")).to_have_value("America/Chicago")

@@ -104,14 +104,14 @@ def test_dates_are_shown_in_the_users_time_zone(client, alice, protocol):
     past_session(alice, datetime(2026, 3, 2, 23, 30, tzinfo=ZoneInfo("UTC")))
     content = client.get(LIST).content.decode()
     assert "Tue 3 Mar 2026, 08:30" in content
-    assert "Dates and times are in UTC" not in content
+    assert "Dates and times are shown in universal time (UTC)" not in content
 
 
 def test_without_a_chosen_zone_it_says_times_are_in_utc(signed_in, alice, protocol):
     past_session(alice, datetime(2026, 3, 2, 23, 30, tzinfo=ZoneInfo("UTC")))
     content = signed_in.get(LIST).content.decode()
     assert "Mon 2 Mar 2026, 23:30" in content
-    assert "Dates and times are in UTC" in content
+    assert "Dates and times are shown in universal time (UTC)" in content
 
 
 def test_progress_and_both_charts_are_on_the_list(signed_in, alice, protocol):

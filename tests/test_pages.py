@@ -32,7 +32,9 @@ def test_landing_shows_the_disclaimer_and_referral(client, protocol, settings):
 def test_landing_without_a_protocol_says_what_to_do(client, db):
     response = client.get(HOME)
     assert response.status_code == 200
-    assert "make seed" in response.content.decode()
+    content = response.content.decode()
+    assert "There are no exercises to follow yet" in content
+    assert "make seed" not in content  # no operator's jargon on a public page
 
 
 def test_landing_costs_three_queries(client, protocol, django_assert_num_queries):
@@ -76,11 +78,17 @@ def test_a_retired_exercise_page_says_so(client, protocol):
 
 
 def test_disclaimer_page(client, db):
+    """The migrations' current version: what the app is not, "immediately", the signs by name."""
     response = client.get(reverse("protocols:disclaimer"))
     assert response.status_code == 200
     content = response.content.decode()
     assert "not medical advice" in content
-    assert "doctors or physiotherapists" in content
+    assert "This app is not your doctor or physio" in content
+    assert "immediately" in content
+    assert "other symptoms" not in content and "people who made this app" not in content
+    for sign in ("bladder or bowels", "both legs", "leg weakness", "emergency department"):
+        assert sign in content
+    assert "Or see your own doctor or physio." in content
 
 
 @pytest.mark.parametrize(
@@ -103,3 +111,18 @@ def test_every_page_has_the_footer_referral(client, protocol):
         content = client.get(url).content.decode()
         assert "Find a skilled practitioner" in content, url
         assert 'rel="noopener"' in content, url
+
+
+def test_the_protocol_page_says_how_to_move_and_what_to_bring(client, protocol):
+    content = client.get(protocol.get_absolute_url()).content.decode()
+    assert "start with your easier side, breathe out as you turn, open, reach or lower" in content
+    assert "One rep is one whole movement, there and back." in content
+    assert "a wall or a sturdy chair" in content
+    assert "about 25 minutes" in content
+    assert "(lying on your back, not the kneeling Nordic curl)" in content
+
+
+def test_the_summary_says_what_it_is_designed_to_do_not_that_it_works(client, protocol):
+    content = client.get(reverse("protocols:home")).content.decode()
+    assert "designed to get your upper back and hips moving" in content
+    assert "no longer has to cover" not in content

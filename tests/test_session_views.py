@@ -124,6 +124,17 @@ def test_start_asks_for_pain_before(signed_in, protocol):
     assert content.count('name="pain_before"') == 11
 
 
+def test_the_start_screen_says_who_it_is_for_what_you_need_and_how_long(signed_in, protocol):
+    content = signed_in.get(START).content.decode()
+    assert "7 exercises in 3 circuits, 9 rounds in all" in content
+    assert "See a doctor or physio first</strong> if this is a new injury" in content
+    assert "after a fall or accident" in content
+    assert "a mat or a soft floor, a pillow for your head, and a wall or a sturdy chair" in content
+    assert "with 30 seconds of rest between rounds and 60 seconds between circuits" in content
+    assert "circuit 1 alone is fine" in content and "Rest days are fine too" in content
+    assert "mild soreness is normal" in content
+
+
 def test_starting_records_pain_and_opens_step_one(signed_in, alice, protocol):
     response = signed_in.post(START, {"pain_before": "4"})
     session = TrainingSession.objects.get(user=alice)
@@ -177,7 +188,7 @@ def test_the_step_screen_says_where_what_and_next(signed_in, alice_session):
     assert "Step 9 of 21" in content
     assert "Cross Tension Deadbugs" in content
     assert "5 reps each side" in content
-    assert "One side, then the other" in content
+    assert "Your easier side first, then the other" in content
     assert "Hand and knee keep pressing into each other" in content
     assert "How to do it" in content
     assert "Rockback T-Spine Rotations" in content  # next
