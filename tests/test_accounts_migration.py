@@ -1,4 +1,4 @@
-"""Migration 0005 fills the gate's new columns on the user row from the records."""
+"""Migrations 0005 and 0006 fill the gate's new columns on the user row from the records."""
 
 from datetime import UTC, datetime
 
@@ -10,6 +10,15 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 BEFORE = [("accounts", "0004_safety_state_on_user")]
 AFTER = [("accounts", "0005_gate_state")]
+
+
+@pytest.fixture(autouse=True)
+def _latest_schema_afterwards():
+    """Each test ends on the latest migrations, as the next test's fixtures expect."""
+    yield
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
 
 
 def migrate(targets):
@@ -50,3 +59,37 @@ def test_existing_people_keep_every_version_they_read_and_their_red_flag(alice, 
     assert migrated_alice.last_red_flag_at == yes_at
     assert migrated_bob.acknowledged_disclaimer_versions == []
     assert migrated_bob.last_red_flag_at is None
+
+
+def test_existing_screenings_answered_version_one_and_are_asked_the_new_set(alice, bob):
+    old = migrate([("accounts", "0005_gate_state")])
+    try:
+        screening = old.get_model("accounts", "RedFlagScreening")
+        old_users = old.get_model("accounts", "User").objects
+        answered_at = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
+        screening.objects.create(
+            user_id=alice.pk,
+            answers={"fever_unwell": True, "night_pain": False},
+            any_yes=True,
+            answered_at=answered_at,
+        )
+        old_users.filter(pk=alice.pk).update(
+            last_screening_at=answered_at, last_screening_any_yes=True, last_red_flag_at=answered_at
+        )
+    finally:
+        new = migrate([("accounts", "0006_triage_by_sign")])
+
+    migrated = new.get_model("accounts", "RedFlagScreening").objects.get()
+    assert (migrated.questions_version, migrated.any_yes, migrated.lasting_yes) == (1, True, False)
+    users = new.get_model("accounts", "User").objects
+    migrated_alice, migrated_bob = users.get(pk=alice.pk), users.get(pk=bob.pk)
+    assert migrated_alice.last_screening_questions_version == 1
+    assert (migrated_alice.last_lasting_fact_at, migrated_alice.last_clearance_at) == (None, None)
+    assert migrated_bob.last_screening_questions_version is None
+
+    from accounts.models import QUESTION_LABELS, User, safety_status
+
+    alice = User.objects.get(pk=alice.pk)
+    assert safety_status(alice, None).asks_new_questions
+    assert alice.safety_state_drift() == {}
+    assert alice.screenings.get().flagged == [QUESTION_LABELS[1]["fever_unwell"]]
