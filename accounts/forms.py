@@ -188,7 +188,7 @@ class ClinicianClearanceForm(forms.Form):
     )
     cleared_on = forms.DateField(
         label="When did they say so?",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={
             "required": "Please give the date they said so.",
             "invalid": "Please give a date, for example 2026-12-03.",
