@@ -135,6 +135,8 @@ def screening(request: HttpRequest) -> HttpResponse:
             "today_questions": [q for q in questions if q[1] not in LASTING_FACTS],
             "lasting_questions": [q for q in questions if q[1] in LASTING_FACTS],
             "changed": changed,
+            # After a go-ahead the lasting facts are asked only if something changed.
+            "offer_changed": not ask_lasting and not status.needs_clearance,
             "next": next_url,
         },
     )

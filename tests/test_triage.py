@@ -235,6 +235,7 @@ def test_a_yes_to_a_lasting_fact_is_kept_not_asked_again(signed_in, alice):
     signed_in.post(SCREENING, answers(RedFlag.CANCER))
     content = signed_in.get(SCREENING).content.decode()
     assert RedFlag.CANCER.label not in content
+    assert "Has something changed" not in content  # no go-ahead yet to change
     signed_in.post(SCREENING, answers(lasting=False))
     assert signed_in.get(START)["Location"].startswith(CLEARANCE)
 
