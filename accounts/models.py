@@ -88,8 +88,8 @@ class User(AbstractUser):
     acknowledged_disclaimer_versions = models.JSONField(default=list, blank=True, editable=False)
     last_screening_at = models.DateTimeField(null=True, blank=True, editable=False)
     last_screening_any_yes = models.BooleanField(null=True, blank=True, editable=False)
-    # The latest screening with any "yes", even if "no" was answered after it:
-    # a red flag closes guided sessions for the rest of that day.
+    # The latest screening with a "yes" to an emergency or today sign, even if
+    # "no" was answered after it: that closes guided sessions for the rest of the day.
     last_red_flag_at = models.DateTimeField(null=True, blank=True, editable=False)
     # The question set the latest screening asked (QUESTIONS_VERSION): an older
     # one means the new set is asked once before the next session.
