@@ -317,3 +317,14 @@ def test_an_old_screening_is_shown_with_the_questions_it_asked(alice):
     ]
     assert "wipe" not in old.flagged[0]
     assert RedFlagScreening.objects.filter(pk=old.pk).flagged() == old.flagged
+
+
+def test_a_coach_sets_the_emergency_number_in_admin(client, coach):
+    client.force_login(coach)
+    add = reverse("admin:accounts_siteconfiguration_add")
+    refused = client.post(add, {"referral_url": "", "referral_name": "", "emergency_number": "x"})
+    assert refused.status_code == 200
+    assert "Digits only" in refused.content.decode()
+    saved = client.post(add, {"referral_url": "", "referral_name": "", "emergency_number": "112"})
+    assert saved.status_code == 302
+    assert SiteConfiguration.load().emergency_tel == "tel:112"
