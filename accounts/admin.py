@@ -9,6 +9,7 @@ from backrelief.admin_changelist import DateHierarchyFixMixin
 
 from .forms import AdminUserChangeForm, AdminUserCreationForm
 from .models import (
+    ClinicianClearance,
     Disclaimer,
     DisclaimerAcknowledgement,
     RedFlagScreening,
@@ -45,7 +46,8 @@ class UserAdmin(DjangoUserAdmin):
         # they belong to the account: deleting it takes them (CASCADE).
         deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
         kept_with_account = {
-            model._meta.verbose_name for model in (DisclaimerAcknowledgement, RedFlagScreening)
+            model._meta.verbose_name
+            for model in (DisclaimerAcknowledgement, RedFlagScreening, ClinicianClearance)
         }
         return deleted, model_count, perms_needed - kept_with_account, protected
 
@@ -102,8 +104,15 @@ class DisclaimerAcknowledgementAdmin(ReadOnlyAdmin):
 
 @admin.register(RedFlagScreening)
 class RedFlagScreeningAdmin(ReadOnlyAdmin):
-    list_display = ["user", "any_yes", "answered_at"]
-    list_filter = ["any_yes"]
+    list_display = ["user", "any_yes", "lasting_yes", "questions_version", "answered_at"]
+    list_filter = ["any_yes", "lasting_yes", "questions_version"]
+    list_select_related = ["user"]
+    search_fields = ["user__email"]
+
+
+@admin.register(ClinicianClearance)
+class ClinicianClearanceAdmin(ReadOnlyAdmin):
+    list_display = ["user", "cleared_on", "recorded_at"]
     list_select_related = ["user"]
     search_fields = ["user__email"]
 

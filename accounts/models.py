@@ -3,8 +3,10 @@
 A `User` signs in with an email address. Before a first guided session they
 acknowledge the current `Disclaimer` (a `DisclaimerAcknowledgement` per user
 and version, kept for good) and answer the red-flag screen (a
-`RedFlagScreening` per time they answer). `SiteConfiguration` holds what a
-coach may change without a deploy: the referral link.
+`RedFlagScreening` per time they answer). A "yes" to a lasting fact (say,
+having had cancer) waits for a `ClinicianClearance`. `SiteConfiguration` holds
+what a coach may change without a deploy: the referral link and the emergency
+number.
 
 `accounts.safety` turns these records into the gate before a guided session.
 """
@@ -20,7 +22,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.core.cache import cache
-from django.core.validators import MinValueValidator, URLValidator
+from django.core.validators import MinValueValidator, RegexValidator, URLValidator
 from django.db import models, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -86,9 +88,19 @@ class User(AbstractUser):
     acknowledged_disclaimer_versions = models.JSONField(default=list, blank=True, editable=False)
     last_screening_at = models.DateTimeField(null=True, blank=True, editable=False)
     last_screening_any_yes = models.BooleanField(null=True, blank=True, editable=False)
-    # The latest screening with any "yes", even if "no" was answered after it:
-    # a red flag closes guided sessions for the rest of that day.
+    # The latest screening with a "yes" to an emergency or today sign, even if
+    # "no" was answered after it: that closes guided sessions for the rest of the day.
     last_red_flag_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The question set the latest screening asked (QUESTIONS_VERSION): an older
+    # one means the new set is asked once before the next session.
+    last_screening_questions_version = models.PositiveIntegerField(
+        null=True, blank=True, editable=False
+    )
+    # The latest screening with a "yes" to a lasting fact, and the latest time
+    # the person recorded a clinician's go-ahead: sessions stay closed while the
+    # first is later than the second.
+    last_lasting_fact_at = models.DateTimeField(null=True, blank=True, editable=False)
+    last_clearance_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = UserManager()
 
@@ -110,19 +122,23 @@ class User(AbstractUser):
         super().save(*args, **kwargs)
 
     def computed_safety_state(self) -> dict[str, Any]:
-        """What the gate's columns on this row should hold, from the records (three queries).
+        """What the gate's columns on this row should hold, from the records (four queries).
 
-        A dict of field name to value, for each of the four gate columns. It only
+        A dict of field name to value, for each of the gate columns. It only
         reads: neither the row nor this object changes. `refresh_safety_state` writes it; a
         drift check compares it with what is stored (see `safety_state_drift`).
         """
+        screenings = RedFlagScreening.objects.for_user(self)
         latest = (
-            RedFlagScreening.objects.for_user(self)
-            .latest_first()
-            .values_list("answered_at", "any_yes")
+            screenings.latest_first()
+            .values_list("answered_at", "any_yes", "questions_version")
             .first()
         )
-        last_screening_at, last_screening_any_yes = latest or (None, None)
+        last_screening_at, last_screening_any_yes, questions_version = latest or (None,) * 3
+        yeses = screenings.aggregate(
+            red_flag=models.Max("answered_at", filter=models.Q(any_yes=True)),
+            lasting_fact=models.Max("answered_at", filter=models.Q(lasting_yes=True)),
+        )
         return {
             "acknowledged_disclaimer_versions": list(
                 DisclaimerAcknowledgement.objects.filter(user=self)
@@ -131,16 +147,19 @@ class User(AbstractUser):
             ),
             "last_screening_at": last_screening_at,
             "last_screening_any_yes": last_screening_any_yes,
-            "last_red_flag_at": RedFlagScreening.objects.for_user(self)
-            .filter(any_yes=True)
-            .aggregate(latest=models.Max("answered_at"))["latest"],
+            "last_red_flag_at": yeses["red_flag"],
+            "last_screening_questions_version": questions_version,
+            "last_lasting_fact_at": yeses["lasting_fact"],
+            "last_clearance_at": ClinicianClearance.objects.filter(user=self).aggregate(
+                latest=models.Max("recorded_at")
+            )["latest"],
         }
 
     def safety_state_drift(self) -> dict[str, tuple[Any, Any]]:
         """{field: (stored, computed)} for each gate column that disagrees with the records.
 
         Empty when the row is in step. Compares this object's values, so load
-        it fresh from the database first. Reads only (three queries).
+        it fresh from the database first. Reads only (four queries).
         """
         computed = self.computed_safety_state()
         return {
@@ -150,7 +169,7 @@ class User(AbstractUser):
         }
 
     def refresh_safety_state(self) -> None:
-        """Write the computed gate state to the row and to this object (four queries).
+        """Write the computed gate state to the row and to this object (five queries).
 
         The acknowledgement and screening models and querysets call it on every
         write, so a request's own user object sees its change at once.
@@ -163,7 +182,7 @@ class User(AbstractUser):
     def delete_with_traces(self) -> None:
         """Delete the account, everything that belongs to it, and its sign-in records.
 
-        Acknowledgements, screenings and training sessions go with the user
+        Acknowledgements, screenings, clearances and training sessions go with the user
         (CASCADE). django-axes keeps sign-in attempts by email address, not by
         foreign key, so those are deleted here by address.
         """
@@ -333,8 +352,21 @@ class DisclaimerAcknowledgement(SafetyRecord):
         return f"{self.user} acknowledged version {self.disclaimer.version}"
 
 
+class Urgency(models.TextChoices):
+    """What a "yes" to a red flag asks of the person (PRODUCT.md, "Red flags")."""
+
+    EMERGENCY = "emergency", "Go to an emergency department now"
+    TODAY = "today", "See a doctor today"
+    LASTING = "lasting", "Check with a doctor or physio before starting"
+
+
 class RedFlag(models.TextChoices):
-    """Signs that need a clinician soon, asked in plain words (PRODUCT.md, after NICE NG59)."""
+    """Signs that need a clinician, asked in plain words (PRODUCT.md, after NICE NG59).
+
+    The current question set, QUESTIONS_VERSION, in the order it is asked:
+    emergency signs, then today's, then the lasting facts. Each one's urgency
+    is in URGENCY; the words of older sets are in QUESTION_LABELS.
+    """
 
     BLADDER_BOWEL = (
         "bladder_bowel",
@@ -344,24 +376,99 @@ class RedFlag(models.TextChoices):
     SADDLE_NUMBNESS = (
         "saddle_numbness",
         "Is there numbness around your groin, genitals or bottom (the area that would "
-        "touch a bicycle saddle)?",
+        "touch a bicycle saddle), does it feel different when you wipe, or have you "
+        "noticed new problems with sex?",
     )
     LEG_WEAKNESS = (
         "leg_weakness",
         "Is there weakness in one or both legs that is getting worse?",
     )
-    FEVER_UNWELL = (
-        "fever_unwell",
-        "Do you have a fever, or do you feel generally unwell?",
+    BOTH_LEGS = (
+        "both_legs",
+        "Do you have numbness, or pins and needles, in both legs?",
+    )
+    FEVER_CHILLS = (
+        "fever_chills",
+        "Do you have a fever with chills or night sweats?",
     )
     RECENT_TRAUMA = (
         "recent_trauma",
-        "Did the pain start after a recent fall or accident?",
+        "Did the pain start after a recent fall or accident (even a minor one, if you take "
+        "steroid tablets or have thin bones)?",
     )
     NIGHT_PAIN = (
         "night_pain",
         "Is the pain worse at night, and does it not ease when you rest or change position?",
     )
+    CANCER = (
+        "cancer",
+        "Have you ever had cancer?",
+    )
+    WEIGHT_LOSS = (
+        "weight_loss",
+        "Have you lost weight recently without trying to?",
+    )
+    STEROIDS_THIN_BONES = (
+        "steroids_thin_bones",
+        "Do you take steroid tablets long-term, or have you been told you have thin bones "
+        "(osteoporosis)?",
+    )
+
+    @property
+    def urgency(self) -> Urgency:
+        return URGENCY[self.value]
+
+
+# What a "yes" to each question means, by answer key: the current set's and
+# the keys older sets used, so old screenings are read the same way.
+URGENCY: dict[str, Urgency] = {
+    RedFlag.BLADDER_BOWEL.value: Urgency.EMERGENCY,
+    RedFlag.SADDLE_NUMBNESS.value: Urgency.EMERGENCY,
+    RedFlag.LEG_WEAKNESS.value: Urgency.EMERGENCY,
+    RedFlag.BOTH_LEGS.value: Urgency.EMERGENCY,
+    RedFlag.FEVER_CHILLS.value: Urgency.TODAY,
+    RedFlag.RECENT_TRAUMA.value: Urgency.TODAY,
+    RedFlag.NIGHT_PAIN.value: Urgency.TODAY,
+    RedFlag.CANCER.value: Urgency.LASTING,
+    RedFlag.WEIGHT_LOSS.value: Urgency.LASTING,
+    RedFlag.STEROIDS_THIN_BONES.value: Urgency.LASTING,
+    "fever_unwell": Urgency.TODAY,  # version 1's fever question
+}
+LASTING_FACTS = [flag for flag in RedFlag if flag.urgency == Urgency.LASTING]
+
+
+def closes_today(key: str) -> bool:
+    """A "yes" to this answer key closes guided sessions for the rest of the day.
+
+    Every key but a lasting fact's, an unknown one included: when in doubt, stop.
+    """
+    return URGENCY.get(key) != Urgency.LASTING
+
+
+# The question set people are asked now. Changing a question's words or adding
+# one is a new version: everyone is asked the new set once (see the gate).
+QUESTIONS_VERSION = 2
+# Each version's questions, as they were asked, so an old screening is shown
+# with the words its person answered.
+QUESTION_LABELS: dict[int, dict[str, str]] = {
+    1: {
+        "bladder_bowel": "Have you had any new trouble with your bladder or bowels, such as "
+        "not being able to pee or not being able to hold it in?",
+        "saddle_numbness": "Is there numbness around your groin, genitals or bottom (the "
+        "area that would touch a bicycle saddle)?",
+        "leg_weakness": "Is there weakness in one or both legs that is getting worse?",
+        "fever_unwell": "Do you have a fever, or do you feel generally unwell?",
+        "recent_trauma": "Did the pain start after a recent fall or accident?",
+        "night_pain": "Is the pain worse at night, and does it not ease when you rest or "
+        "change position?",
+    },
+    2: {flag.value: flag.label for flag in RedFlag},
+}
+
+
+def question_labels(version: int) -> dict[str, str]:
+    """The questions of `version`, by answer key (the current set's for an unknown one)."""
+    return QUESTION_LABELS.get(version, QUESTION_LABELS[QUESTIONS_VERSION])
 
 
 class RedFlagScreeningQuerySet(SafetyRecordQuerySet):
@@ -372,12 +479,12 @@ class RedFlagScreeningQuerySet(SafetyRecordQuerySet):
         return self.order_by("-answered_at", "-pk")
 
     def bulk_update(self, objs, fields, *args, **kwargs):
-        # any_yes follows the answers, on the objects as in the table.
+        # any_yes and lasting_yes follow the answers, on the objects as in the table.
         objs, fields = list(objs), list(fields)
         for obj in objs:
             obj.derive_fields()
-        if ("answers" in fields) != ("any_yes" in fields):
-            fields = [*dict.fromkeys([*fields, "answers", "any_yes"])]
+        if {"answers", "any_yes", "lasting_yes"} & set(fields):
+            fields = [*dict.fromkeys([*fields, *RedFlagScreening.ANSWER_FIELDS])]
         return super().bulk_update(objs, fields, *args, **kwargs)
 
     bulk_update.alters_data = True
@@ -385,25 +492,37 @@ class RedFlagScreeningQuerySet(SafetyRecordQuerySet):
     def _with_derived(self, values: dict) -> dict:
         answers = values.get("answers")
         if isinstance(answers, dict):
-            return values | {"any_yes": any(answers.values())}
-        if ("answers" in values) != ("any_yes" in values):
+            return values | RedFlagScreening.derived_from(answers)
+        given = {field for field in RedFlagScreening.ANSWER_FIELDS if field in values}
+        if given and given != set(RedFlagScreening.ANSWER_FIELDS):
             # e.g. update(any_yes=False) with a yes still in the answers.
             raise TypeError("Update a screening's answers; any_yes is computed from them.")
-        return values  # both, as bulk_update sends them once it derived each object
+        return values  # all, as bulk_update sends them once it derived each object
 
     def red_flags_on(self, day: date) -> RedFlagScreeningQuerySet:
-        """Screenings with a "yes" answered on `day` in the current time zone."""
+        """Screenings with a "yes" that closes the day, answered on `day` (current time zone)."""
         return self.filter(any_yes=True, answered_at__date=day)
+
+    def answered_yes(self) -> list[tuple[str, str]]:
+        """(key, question) for every question answered yes in any of these, once, in order.
+
+        Each in the words of the set it was answered in; keys in the current
+        set's order, then retired keys. One query.
+        """
+        found: dict[str, str] = {}
+        for answers, version in self.values_list("answers", "questions_version"):
+            labels = question_labels(version)
+            for key, yes in answers.items():
+                if yes and key not in found:
+                    found[key] = labels.get(key, key)
+        order = [*URGENCY]
+        return sorted(
+            found.items(), key=lambda item: order.index(item[0]) if item[0] in order else len(order)
+        )
 
     def flagged(self) -> list[str]:
         """Every question answered yes in any of these screenings, once, in the usual order."""
-        answered_yes = {
-            key
-            for answers in self.values_list("answers", flat=True)
-            for key, yes in answers.items()
-            if yes
-        }
-        return [flag.label for flag in RedFlag if flag.value in answered_yes]
+        return [label for _, label in self.answered_yes()]
 
 
 class RedFlagScreening(SafetyRecord):
@@ -414,10 +533,24 @@ class RedFlagScreening(SafetyRecord):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="screenings"
     )
     answers = models.JSONField(help_text="Each question's key (see RedFlag) and true for yes.")
-    any_yes = models.BooleanField(help_text="Any yes: no guided session today.")
+    any_yes = models.BooleanField(
+        help_text="A yes to an emergency or today sign: no guided session today. "
+        "(Lasting facts are in lasting_yes.)"
+    )
+    lasting_yes = models.BooleanField(
+        default=False,
+        help_text="A yes to a lasting fact (e.g. having had cancer): no guided session until "
+        "a clinician's go-ahead is recorded.",
+    )
+    questions_version = models.PositiveIntegerField(
+        default=QUESTIONS_VERSION, help_text="The question set answered (QUESTION_LABELS)."
+    )
     answered_at = models.DateTimeField(default=timezone.now)
 
     objects = RedFlagScreeningQuerySet.as_manager()
+
+    # Computed from the answers on every write (derive_fields).
+    ANSWER_FIELDS = ("answers", "any_yes", "lasting_yes")
 
     class Meta:
         ordering = ["-answered_at"]
@@ -430,13 +563,46 @@ class RedFlagScreening(SafetyRecord):
         outcome = "a red flag" if self.any_yes else "no red flags"
         return f"{self.user}: {outcome} on {self.answered_at:%Y-%m-%d}"
 
+    @staticmethod
+    def derived_from(answers: dict) -> dict[str, bool]:
+        """any_yes and lasting_yes for these answers."""
+        return {
+            "any_yes": any(yes for key, yes in answers.items() if closes_today(key)),
+            "lasting_yes": any(yes for key, yes in answers.items() if not closes_today(key)),
+        }
+
     def derive_fields(self) -> None:
-        self.any_yes = any(self.answers.values())
+        for field, value in self.derived_from(self.answers).items():
+            setattr(self, field, value)
 
     @property
     def flagged(self) -> list[str]:
-        """The questions answered yes, in plain words."""
-        return [flag.label for flag in RedFlag if self.answers.get(flag.value)]
+        """The questions answered yes, in plain words, as they were asked."""
+        labels = question_labels(self.questions_version)
+        return [label for key, label in labels.items() if self.answers.get(key)]
+
+
+class ClinicianClearance(SafetyRecord):
+    """A person recorded that a doctor or physio said these exercises are fine for them.
+
+    It covers the lasting facts they had answered yes to when they recorded it;
+    a later "yes" to one needs a new clearance.
+    """
+
+    # Deleting the account deletes what they recorded.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="clearances"
+    )
+    cleared_on = models.DateField(help_text="When the doctor or physio said so.")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    objects = SafetyRecordQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-recorded_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user}: cleared by a clinician on {self.cleared_on:%Y-%m-%d}"
 
 
 @dataclass(frozen=True)
@@ -447,10 +613,37 @@ class SafetyStatus:
     last_screening_any_yes: bool | None
     last_screening_at: datetime | None
     last_red_flag_at: datetime | None = None
+    last_screening_questions_version: int | None = None
+    last_lasting_fact_at: datetime | None = None
+    last_clearance_at: datetime | None = None
 
     @property
     def has_screening(self) -> bool:
         return self.last_screening_at is not None
+
+    @property
+    def asks_new_questions(self) -> bool:
+        """The latest screening answered an older question set than today's."""
+        return self.has_screening and (
+            (self.last_screening_questions_version or 1) < QUESTIONS_VERSION
+        )
+
+    @property
+    def needs_clearance(self) -> bool:
+        """A "yes" to a lasting fact that no clinician's go-ahead recorded since covers."""
+        return self.last_lasting_fact_at is not None and (
+            self.last_clearance_at is None or self.last_clearance_at < self.last_lasting_fact_at
+        )
+
+    @property
+    def asks_lasting_facts(self) -> bool:
+        """Whether the screening asks the lasting facts without being asked to.
+
+        They are asked until one is answered yes; that "yes" is kept (never
+        undone by a later "no"), and once a clinician's go-ahead is recorded
+        they are asked again only when the person says something has changed.
+        """
+        return self.last_lasting_fact_at is None
 
     @property
     def red_flag_today(self) -> bool:
@@ -489,6 +682,9 @@ def safety_status(user, disclaimer: Disclaimer | None) -> SafetyStatus:
         last_screening_any_yes=user.last_screening_any_yes,
         last_screening_at=user.last_screening_at,
         last_red_flag_at=user.last_red_flag_at,
+        last_screening_questions_version=user.last_screening_questions_version,
+        last_lasting_fact_at=user.last_lasting_fact_at,
+        last_clearance_at=user.last_clearance_at,
     )
 
 
@@ -505,6 +701,18 @@ class SiteConfiguration(models.Model):
         max_length=100,
         blank=True,
         help_text="The directory's name, e.g. ClinicalAthlete. Blank: the REFERRAL_NAME setting.",
+    )
+    emergency_number = models.CharField(
+        max_length=20,
+        blank=True,
+        validators=[
+            RegexValidator(
+                r"^\+?[0-9][0-9 ]*$",
+                "Digits only, with spaces if you like and a + in front for a country code.",
+            )
+        ],
+        help_text="Shown, as a number to tap, when someone answers yes to an emergency sign "
+        "(e.g. 999, 911, 112). Blank: the page says “call your local emergency number”.",
     )
 
     CACHE_KEY = "accounts:site-configuration"
@@ -530,6 +738,11 @@ class SiteConfiguration(models.Model):
     def load(cls) -> SiteConfiguration:
         """The configuration (cached, see CACHE_SECONDS); an unsaved blank one if none yet."""
         return _cached(cls.CACHE_KEY, lambda: cls.objects.filter(pk=1).first() or cls())
+
+    @property
+    def emergency_tel(self) -> str:
+        """The emergency number as a tel: link's target, or "" when none is set."""
+        return f"tel:{self.emergency_number.replace(' ', '')}" if self.emergency_number else ""
 
     @property
     def referral(self) -> tuple[str, str]:

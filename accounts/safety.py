@@ -11,14 +11,23 @@ The contract the guided-session views rely on:
        ``accounts:disclaimer?next=<request.get_full_path()>``;
     2. they have never answered the red-flag screen: a redirect to
        ``accounts:screening?next=…``;
-    3. any screening answered today had a "yes", whatever was answered after
-       it: a redirect to ``accounts:screening_result``, the urgent-care page.
-       No guided session for the rest of the day. "Today" is the person's own
-       day: ``sessions.middleware`` activates their time zone for every view
-       (the site's TIME_ZONE, UTC by default, until they choose one);
-    4. their latest "yes" was on an earlier day and they have not answered
+    3. any screening answered today had a "yes" to an emergency or today sign
+       (``models.URGENCY``), whatever was answered after it: a redirect to
+       ``accounts:screening_result``, the urgent-care page, which leads with
+       the most urgent sign given. No guided session for the rest of the day.
+       "Today" is the person's own day: ``sessions.middleware`` activates
+       their time zone for every view (the site's TIME_ZONE, UTC by default,
+       until they choose one);
+    4. their latest screening answered an older question set than
+       ``models.QUESTIONS_VERSION``: a redirect to ``accounts:screening?next=…``,
+       to answer the new set once;
+    5. their latest "yes" was on an earlier day and they have not answered
        since that day: a redirect to ``accounts:screening?next=…``, to answer
        again before training;
+    6. they answered "yes" to a lasting fact (having had cancer, say) and have
+       not recorded since that a doctor or physio said these exercises are fine
+       for them: a redirect to ``accounts:clearance?next=…``, which asks them
+       to check first and takes that record;
 
     otherwise ``None``: go ahead. An anonymous request also gets ``None``;
     use ``safety_gate_required`` (or ``login_required``) for those. No query:
@@ -29,9 +38,12 @@ The contract the guided-session views rely on:
     ``login_required`` and then the checks above, for a view.
 
 ``accounts:screening?next=<path>``
-    The red-flag screen, any time (e.g. when pain is reported high). All "no"
-    goes on through the gate to ``next`` (a path on this site; anything else is
-    ignored), any "yes" to the urgent-care page. After a "yes" today the page
+    The red-flag screen, any time (e.g. when pain is reported high). No "yes"
+    to an emergency or today sign goes on through the gate to ``next`` (a path
+    on this site; anything else is ignored), any such "yes" to the urgent-care
+    page. The lasting facts are asked until one is answered yes (a "yes" is
+    kept); after a clinician's go-ahead only when the person says something
+    has changed (``?changed=1``). After a "yes" today the page
     itself leads to the urgent-care page; answers posted anyway are recorded
     and change nothing until tomorrow. The disclaimer page takes ``next`` the
     same way.
@@ -78,8 +90,10 @@ def gate_redirect(user, next_url: str) -> HttpResponse | None:
         return _redirect_with_next("accounts:screening", next_url)
     if status.red_flag_today:
         return redirect("accounts:screening_result")
-    if status.must_answer_again:
+    if status.asks_new_questions or status.must_answer_again:
         return _redirect_with_next("accounts:screening", next_url)
+    if status.needs_clearance:
+        return _redirect_with_next("accounts:clearance", next_url)
     return None
 
 

@@ -15,12 +15,22 @@ from . import safety, throttles
 from .forms import (
     AcknowledgeDisclaimerForm,
     ChoosePasswordForm,
+    ClinicianClearanceForm,
     DeleteAccountForm,
     RedFlagScreeningForm,
     SignUpForm,
     signup_address,
 )
-from .models import Disclaimer, RedFlag, RedFlagScreening, User, safety_status
+from .models import (
+    LASTING_FACTS,
+    URGENCY,
+    Disclaimer,
+    RedFlagScreening,
+    SiteConfiguration,
+    Urgency,
+    User,
+    safety_status,
+)
 
 
 @throttles.throttled(throttles.SIGNUP_PER_IP, throttles.SIGNUP_PER_ADDRESS, "email")
@@ -144,40 +154,99 @@ def disclaimer(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def screening(request: HttpRequest) -> HttpResponse:
-    """The red-flag questions. Any yes: the urgent-care page; all no: on to `next`."""
+    """The red-flag questions. A yes that closes today: the urgent-care page; else on to `next`."""
     status = safety_status(request.user, Disclaimer.objects.current())
     if request.method != "POST" and status.red_flag_today:
         # Answering again cannot reopen today, so the page does not invite it.
         return redirect("accounts:screening_result")
     next_url = safety.next_url_from(request)
-    form = RedFlagScreeningForm(_posted(request))
+    # "Something has changed": the lasting facts again, after a clinician's go-ahead.
+    changed = (request.POST.get("changed") or request.GET.get("changed")) == "1"
+    ask_lasting = status.asks_lasting_facts or changed
+    form = RedFlagScreeningForm(_posted(request), ask_lasting=ask_lasting)
     if form.is_valid():
         answers = form.save(request.user)
         if answers.any_yes:
             return redirect("accounts:screening_result")
-        messages.success(request, "Thank you. None of those signs today.")
+        if not answers.lasting_yes:
+            messages.success(request, "Thank you. None of those signs today.")
         return safety.continue_to(request.user, next_url)
-    questions = [(form[flag.value], flag) for flag in RedFlag]
+    questions = [(form[flag.value], flag) for flag in form.flags]
     return render(
         request,
         "accounts/screening.html",
-        {"form": form, "questions": questions, "next": next_url},
+        {
+            "form": form,
+            "today_questions": [q for q in questions if q[1] not in LASTING_FACTS],
+            "lasting_questions": [q for q in questions if q[1] in LASTING_FACTS],
+            "changed": changed,
+            # After a go-ahead the lasting facts are asked only if something changed.
+            "offer_changed": not ask_lasting and not status.needs_clearance,
+            "next": next_url,
+        },
     )
 
 
 @login_required
 def screening_result(request: HttpRequest) -> HttpResponse:
-    """The calm urgent-care page while a "yes" given today holds; it lists today's yeses."""
+    """The calm urgent-care page while a "yes" given today holds, led by its most urgent sign."""
     status = safety_status(request.user, Disclaimer.objects.current())
     if not status.red_flag_today:
-        if not status.has_screening or status.must_answer_again:
+        if not status.has_screening or status.must_answer_again or status.asks_new_questions:
             return redirect("accounts:screening")
+        if status.needs_clearance:
+            return redirect("accounts:clearance")
         return redirect("accounts:account")
     today = RedFlagScreening.objects.for_user(request.user).red_flags_on(timezone.localdate())
+    answered_yes = today.answered_yes()
+    config = SiteConfiguration.load()
     return render(
         request,
         "accounts/screening_result.html",
-        {"flagged": today.flagged(), "try_again_on": status.try_again_on},
+        {
+            "flagged": [label for _, label in answered_yes],
+            "emergency": any(URGENCY.get(key) == Urgency.EMERGENCY for key, _ in answered_yes),
+            "emergency_number": config.emergency_number,
+            "emergency_tel": config.emergency_tel,
+            "needs_clearance": status.needs_clearance,
+            "try_again_on": status.try_again_on,
+        },
+    )
+
+
+@login_required
+def clearance(request: HttpRequest) -> HttpResponse:
+    """After a "yes" to a lasting fact: check with a doctor or physio, then record it."""
+    status = safety_status(request.user, Disclaimer.objects.current())
+    if not status.needs_clearance:
+        return redirect("accounts:account")
+    next_url = safety.next_url_from(request)
+    answered_on = timezone.localdate(status.last_lasting_fact_at)
+    form = ClinicianClearanceForm(answered_on, _posted(request))
+    if form.is_valid():
+        form.save(request.user)
+        messages.success(
+            request,
+            "Thank you. Those questions will not stop a session now. The questions about how "
+            "you are today still will, every time.",
+        )
+        return safety.continue_to(request.user, next_url)
+    open_answers = RedFlagScreening.objects.for_user(request.user).filter(lasting_yes=True)
+    if status.last_clearance_at is not None:
+        open_answers = open_answers.filter(answered_at__gt=status.last_clearance_at)
+    return render(
+        request,
+        "accounts/clearance.html",
+        {
+            "form": form,
+            "flagged": [
+                label
+                for key, label in open_answers.answered_yes()
+                if URGENCY.get(key) == Urgency.LASTING
+            ],
+            "answered_on": answered_on,
+            "next": next_url,
+        },
     )
 
 

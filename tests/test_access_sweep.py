@@ -40,6 +40,7 @@ SIGNED_IN = {
     "accounts:disclaimer",
     "accounts:screening",
     "accounts:screening_result",
+    "accounts:clearance",
     "history:list",
     "history:export_csv",
     "history:print",

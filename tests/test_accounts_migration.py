@@ -1,5 +1,5 @@
-"""Accounts migrations keep what people recorded: 0005 fills the gate's columns, 0006
-publishes the disclaimer's second version only over the untouched first."""
+"""Accounts migrations keep what people recorded: 0005 and 0006 fill the gate's columns
+from the records, 0007 publishes the disclaimer's second version only over the untouched first."""
 
 import importlib
 from datetime import UTC, datetime
@@ -14,20 +14,20 @@ BEFORE = [("accounts", "0004_safety_state_on_user")]
 AFTER = [("accounts", "0005_gate_state")]
 
 
+@pytest.fixture(autouse=True)
+def _latest_schema_afterwards():
+    """Each test ends on the latest migrations, as the next test's fixtures expect."""
+    yield
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+
 def migrate(targets):
     executor = MigrationExecutor(connection)
     executor.loader.build_graph()
     executor.migrate(targets)
     return executor.loader.project_state(targets).apps
-
-
-@pytest.fixture(autouse=True)
-def _back_to_the_latest_schema():
-    """Every other test expects the database as the latest migrations leave it."""
-    yield
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(executor.loader.graph.leaf_nodes())
 
 
 def test_existing_people_keep_every_version_they_read_and_their_red_flag(alice, bob):
@@ -63,14 +63,48 @@ def test_existing_people_keep_every_version_they_read_and_their_red_flag(alice, 
     assert migrated_bob.last_red_flag_at is None
 
 
-# --- 0006: the disclaimer's second version ---------------------------------------
+def test_existing_screenings_answered_version_one_and_are_asked_the_new_set(alice, bob):
+    old = migrate([("accounts", "0005_gate_state")])
+    try:
+        screening = old.get_model("accounts", "RedFlagScreening")
+        old_users = old.get_model("accounts", "User").objects
+        answered_at = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
+        screening.objects.create(
+            user_id=alice.pk,
+            answers={"fever_unwell": True, "night_pain": False},
+            any_yes=True,
+            answered_at=answered_at,
+        )
+        old_users.filter(pk=alice.pk).update(
+            last_screening_at=answered_at, last_screening_any_yes=True, last_red_flag_at=answered_at
+        )
+    finally:
+        new = migrate([("accounts", "0006_triage_by_sign")])
 
-DISCLAIMER_BEFORE = [("accounts", "0005_gate_state")]
-DISCLAIMER_AFTER = [("accounts", "0006_disclaimer_version_2")]
+    migrated = new.get_model("accounts", "RedFlagScreening").objects.get()
+    assert (migrated.questions_version, migrated.any_yes, migrated.lasting_yes) == (1, True, False)
+    users = new.get_model("accounts", "User").objects
+    migrated_alice, migrated_bob = users.get(pk=alice.pk), users.get(pk=bob.pk)
+    assert migrated_alice.last_screening_questions_version == 1
+    assert (migrated_alice.last_lasting_fact_at, migrated_alice.last_clearance_at) == (None, None)
+    assert migrated_bob.last_screening_questions_version is None
+
+    from accounts.models import QUESTION_LABELS, User, safety_status
+
+    alice = User.objects.get(pk=alice.pk)
+    assert safety_status(alice, None).asks_new_questions
+    assert alice.safety_state_drift() == {}
+    assert alice.screenings.get().flagged == [QUESTION_LABELS[1]["fever_unwell"]]
+
+
+# --- 0007: the disclaimer's second version ---------------------------------------
+
+DISCLAIMER_BEFORE = [("accounts", "0006_triage_by_sign")]
+DISCLAIMER_AFTER = [("accounts", "0007_disclaimer_version_2")]
 
 
 def _second_version():
-    return importlib.import_module("accounts.migrations.0006_disclaimer_version_2")
+    return importlib.import_module("accounts.migrations.0007_disclaimer_version_2")
 
 
 def test_version_2_is_published_over_the_untouched_first_wording():

@@ -97,11 +97,11 @@ def test_a_yes_shows_the_urgent_care_page_with_the_referral(page, alice, disclai
     answer_questions(page, yes_to=frozenset({2}))
 
     expect(page).to_have_url(re.compile(r"/account/screening/result/$"))
-    expect(page.get_by_role("heading", level=1)).to_contain_text("see a clinician")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("emergency department now")
     expect(page.get_by_text("no guided session today")).to_be_visible()
     expect(page.get_by_text(RedFlag.LEG_WEAKNESS.label)).to_be_visible()
     referral = page.locator("main").get_by_role(
-        "link", name=re.compile("Find a skilled practitioner")
+        "link", name=re.compile("find a skilled practitioner", re.IGNORECASE)
     )
     expect(referral).to_be_visible()
     expect(referral).to_have_attribute("href", "https://practitioners.example/find")

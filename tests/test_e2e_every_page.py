@@ -28,7 +28,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from playwright.sync_api import expect
 
-from accounts.models import RedFlag, User
+from accounts.models import RedFlag, RedFlagScreening, User
 from protocols.models import Exercise, Protocol
 from sessions.models import TrainingSession
 from tests.conftest import (
@@ -61,7 +61,12 @@ SWEEPS = {
         "accounts:password_reset_complete",
         "ops:offline",
     },
-    "gate": {"accounts:disclaimer", "accounts:screening", "accounts:screening_result"},
+    "gate": {
+        "accounts:disclaimer",
+        "accounts:screening",
+        "accounts:screening_result",
+        "accounts:clearance",
+    },
     "account": {
         "accounts:account",
         "accounts:delete",
@@ -220,7 +225,18 @@ def test_safety_gate_pages(page, live_server, disclaimer):
         answer = "Yes" if index == 0 else "No"
         questions.nth(index).get_by_text(answer, exact=True).click()
     page.get_by_role("button", name="Send my answers").click()
-    sweep.check("Please see a clinician", "screening result (urgent care)")
+    sweep.check("Please go to an emergency department now", "screening result (emergency)")
+    # A lasting fact as well: the check-first page, and its form's errors.
+    RedFlagScreening.objects.create(user=newcomer, answers={RedFlag.CANCER.value: True})
+    sweep.visit(
+        "/account/screening/check-first/",
+        "Please check with a doctor or physio before these exercises",
+        "check first (lasting fact)",
+    )
+    page.get_by_role("button", name="Save and continue").click()
+    sweep.check(
+        "Please check with a doctor or physio before these exercises", "check first, not ticked"
+    )
     sweep.finish()
 
 

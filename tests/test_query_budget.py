@@ -126,6 +126,9 @@ def walk(client: Client, user, protocol: Protocol) -> dict[str, tuple[int, int]]
     # A red flag today: the urgent-care page.
     RedFlagScreening.objects.create(user=user, answers={RedFlag.LEG_WEAKNESS.value: True})
     measure("red flag", {"accounts:screening_result": reverse("accounts:screening_result")})
+    # A lasting fact, no clinician's go-ahead yet: the check-first page.
+    RedFlagScreening.objects.create(user=user, answers={RedFlag.CANCER.value: True})
+    measure("lasting fact", {"accounts:clearance": reverse("accounts:clearance")})
     return measured
 
 

@@ -63,14 +63,14 @@ def test_bulk_created_acknowledgements_count(alice, bob, disclaimer):
 
 def test_updating_answers_to_a_yes_closes_the_gate(alice, disclaimer):
     clear_safety_gate(alice)
-    RedFlagScreening.objects.filter(user=alice).update(answers={RedFlag.FEVER_UNWELL.value: True})
+    RedFlagScreening.objects.filter(user=alice).update(answers={RedFlag.FEVER_CHILLS.value: True})
     assert RedFlagScreening.objects.get(user=alice).any_yes is True  # follows the answers
     assert status(alice).red_flag_today
     assert_in_step(alice)
 
 
 def test_any_yes_cannot_be_updated_apart_from_the_answers(alice):
-    RedFlagScreening.objects.create(user=alice, answers={RedFlag.FEVER_UNWELL.value: True})
+    RedFlagScreening.objects.create(user=alice, answers={RedFlag.FEVER_CHILLS.value: True})
     with pytest.raises(TypeError):
         RedFlagScreening.objects.update(any_yes=False)
     assert RedFlagScreening.objects.get().any_yes is True
@@ -154,6 +154,9 @@ def test_the_computed_state_is_what_the_row_should_hold(alice, disclaimer):
         "last_screening_at": screening.answered_at,
         "last_screening_any_yes": True,
         "last_red_flag_at": screening.answered_at,
+        "last_screening_questions_version": 2,
+        "last_lasting_fact_at": None,
+        "last_clearance_at": None,
     }
     assert alice.computed_safety_state() == expected
     assert alice.safety_state_drift() == {}

@@ -1,4 +1,4 @@
-"""The red-flag screen: six yes/no questions; any yes means no guided session today."""
+"""The red-flag screen: ten yes/no questions; a yes to a sign means no guided session today."""
 
 from datetime import UTC, datetime, timedelta
 
@@ -16,7 +16,7 @@ START = reverse("training_sessions:start")
 
 
 def answers(**yes) -> dict:
-    """All six answered no, except those given as yes."""
+    """All ten answered no, except those given as yes."""
     return {flag.value: "yes" if yes.get(flag.value) else "no" for flag in RedFlag}
 
 
@@ -26,11 +26,11 @@ def test_the_page_needs_a_login(client, db):
     assert response["Location"].startswith(reverse("accounts:login"))
 
 
-def test_the_page_asks_six_questions_none_answered(client, alice):
+def test_the_page_asks_ten_questions_none_answered(client, alice):
     client.force_login(alice)
     content = client.get(SCREENING).content.decode()
-    assert content.count("<fieldset") == 6
-    assert content.count('type="radio"') == 12
+    assert content.count("<fieldset") == 10
+    assert content.count('type="radio"') == 20
     assert "checked" not in content  # no answer is assumed
     for flag in RedFlag:
         assert flag.label.replace("'", "&#x27;") in content
@@ -80,7 +80,7 @@ def test_any_yes_is_recorded_and_shows_the_urgent_care_page(client, alice, setti
     content = page.content.decode()
     assert page.status_code == 200
     assert "no guided session today" in content
-    assert "urgent care" in content
+    assert "emergency department now" in content
     assert RedFlag.LEG_WEAKNESS.label in content
     assert RedFlag.BLADDER_BOWEL.label not in content
     assert 'href="https://practitioners.example/find" target="_blank" rel="noopener"' in content
@@ -91,8 +91,8 @@ def test_any_yes_is_recorded_and_shows_the_urgent_care_page(client, alice, setti
     [
         {},
         answers() | {"night_pain": ""},
-        answers() | {"fever_unwell": "maybe"},
-        dict.fromkeys(list(answers())[:5], "no"),
+        answers() | {"fever_chills": "maybe"},
+        dict.fromkeys(list(answers())[:9], "no"),
     ],
 )
 def test_unanswered_or_odd_answers_get_a_clear_message(client, alice, data):
@@ -109,7 +109,7 @@ def test_unanswered_or_odd_answers_get_a_clear_message(client, alice, data):
 def test_answering_again_keeps_the_earlier_answers(client, alice, disclaimer):
     clear_safety_gate(alice)
     client.force_login(alice)
-    client.post(SCREENING, answers(fever_unwell=True))
+    client.post(SCREENING, answers(fever_chills=True))
     client.post(SCREENING, answers())
     assert RedFlagScreening.objects.for_user(alice).count() == 3
 
@@ -144,7 +144,7 @@ def test_all_no_after_a_yes_the_same_day_keeps_the_session_closed(client, alice,
 def test_after_a_yes_today_the_questions_lead_to_the_urgent_care_page(client, alice, disclaimer):
     clear_safety_gate(alice)
     client.force_login(alice)
-    client.post(SCREENING, answers(fever_unwell=True))
+    client.post(SCREENING, answers(fever_chills=True))
     assert client.get(SCREENING, {"next": START})["Location"] == RESULT
 
 
@@ -159,11 +159,11 @@ def test_the_urgent_care_page_lists_every_yes_given_today(client, alice, disclai
         )
         client.force_login(alice)
         client.post(SCREENING, answers(leg_weakness=True))
-        client.post(SCREENING, answers(fever_unwell=True))
+        client.post(SCREENING, answers(fever_chills=True))
         client.post(SCREENING, answers())
         content = client.get(RESULT).content.decode()
     assert RedFlag.LEG_WEAKNESS.label in content
-    assert RedFlag.FEVER_UNWELL.label in content
+    assert RedFlag.FEVER_CHILLS.label in content
     assert RedFlag.RECENT_TRAUMA.label not in content  # yesterday's
     assert "no guided session today" in content
     assert "even if things feel better later today" in content

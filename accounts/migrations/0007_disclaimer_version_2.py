@@ -36,7 +36,7 @@ def withdraw_second_version(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("accounts", "0005_gate_state"),
+        ("accounts", "0006_triage_by_sign"),
     ]
 
     operations = [
