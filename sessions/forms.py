@@ -23,6 +23,9 @@ def pain_field(label: str) -> forms.TypedChoiceField:
 
 class StartForm(forms.Form):
     pain_before = pain_field("How much does your back hurt right now?")
+    # Sent by "Nothing new" on the one-tap question that follows a skipped
+    # pain score (sessions/anything_new.html).
+    nothing_new = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
 
 class ReflectionForm(forms.Form):

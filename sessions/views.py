@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.safety import safety_gate_required
@@ -38,6 +39,10 @@ def start(request: HttpRequest) -> HttpResponse:
     form = StartForm(request.POST if request.method == "POST" else None)
     if form.is_valid():
         pain_before = form.cleaned_data["pain_before"]
+        nothing_to_go_on = pain_before is None and not form.cleaned_data["nothing_new"]
+        if nothing_to_go_on and _answered_safety_questions_before_today(request.user):
+            # No pain score: one tap to say whether anything has changed.
+            return render(request, "sessions/anything_new.html", {"next": request.path})
         session = TrainingSession.start(request.user, protocol, pain_before)
         if pain_before is not None and pain_before >= HIGH_PAIN:
             # High pain: the safety questions first, then on into the session.
@@ -146,6 +151,12 @@ def summary(request: HttpRequest, session_id: int) -> HttpResponse:
             "screening_url": _screening_url(next_url=request.get_full_path()),
         },
     )
+
+
+def _answered_safety_questions_before_today(user) -> bool:
+    """From the user row: no query. (Someone who answered today was just asked.)"""
+    answered = user.last_screening_at
+    return answered is not None and timezone.localdate(answered) < timezone.localdate()
 
 
 def _screening_url(next_url: str) -> str:

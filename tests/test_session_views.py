@@ -124,6 +124,33 @@ def test_start_asks_for_pain_before(signed_in, protocol):
     assert content.count('name="pain_before"') == 11
 
 
+def test_a_skipped_pain_score_asks_once_whether_anything_is_new(signed_in, alice, protocol):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    RedFlagScreening.objects.filter(user=alice).update(
+        answered_at=timezone.now() - timedelta(days=2)
+    )
+    response = signed_in.post(START, {"pain_before": ""})
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "Anything new since last time?" in content
+    assert f'href="{reverse("accounts:screening")}?changed=1&amp;next=%2Fsession%2F"' in content
+    assert not TrainingSession.objects.exists()
+
+    response = signed_in.post(START, {"pain_before": "", "nothing_new": "on"})
+    session = TrainingSession.objects.get(user=alice)
+    assert response["Location"] == session.get_absolute_url()
+    assert session.pain_before is None
+
+
+def test_nothing_new_is_not_asked_of_someone_who_answered_today(signed_in, alice, protocol):
+    response = signed_in.post(START, {"pain_before": ""})
+    assert response.status_code == 302
+    assert TrainingSession.objects.filter(user=alice).exists()
+
+
 def test_the_start_screen_says_who_it_is_for_what_you_need_and_how_long(signed_in, protocol):
     content = signed_in.get(START).content.decode()
     assert "7 exercises in 3 circuits, 9 rounds in all" in content
