@@ -66,6 +66,12 @@ class StepForm(forms.Form):
         ) == (step.number, step.circuit_number, step.round_number, step.exercise_slug)
 
 
+class SkipForSessionForm(forms.Form):
+    """The exercise to pass over for the rest of a session."""
+
+    exercise = forms.SlugField(max_length=120)
+
+
 class RestForm(forms.Form):
     after_step = forms.IntegerField(min_value=1, max_value=1000)
 

@@ -122,14 +122,18 @@ def _csv_lines(rows, zone) -> Iterator[str]:
     # middleware's time zone) has returned.
     writer = csv.writer(_Echo())
     # A byte-order mark: Excel then reads the file as UTF-8, not as ANSI.
-    header = ["date", "session", "status", "circuit", "round", "exercises"]
+    header = ["date", "session", "status", "circuit", "round", "exercises", "skipped"]
     header += [f"completed at ({zone.key})", "pain before", "pain after", "notes"]
     yield "\ufeff" + writer.writerow(header)
     status_names = dict(TrainingSession.Status.choices)
     lines = []
     for row in rows:
         (pk, started_at, status, before, after, notes, circuit, number, done_at, done) = row
-        exercises = "; ".join(f"{e['label']} {e['name']} ({e['prescription']})" for e in done or [])
+        exercises = "; ".join(
+            f"{e['label']} {e['name']} ({'skipped' if e.get('skipped') else e['prescription']})"
+            for e in done or []
+        )
+        skipped = "; ".join(e["label"] for e in done or [] if e.get("skipped"))
         cells = [
             started_at.astimezone(zone).date().isoformat(),
             pk,
@@ -137,6 +141,7 @@ def _csv_lines(rows, zone) -> Iterator[str]:
             circuit,
             number,
             exercises,
+            skipped,
             f"{done_at.astimezone(zone):%Y-%m-%d %H:%M:%S}" if done_at else "",
             before,
             after,

@@ -9,8 +9,10 @@ circuits by number, which survive a move between databases; row ids do not. A se
 forward only through `complete_step` and `end_rest`, which advance
 `steps_done` with a compare-and-set update: a repeated, stale or concurrent
 request for the same step finds the position already moved and changes
-nothing. A round is recorded when its last step is done, and the database
-holds at most one row per (session, circuit, round).
+nothing. A step is done or, when it hurts, skipped: a skip moves on the
+same way and is recorded in `skipped`. A round is recorded when its last step
+is done or skipped, and the database holds at most one row per (session,
+circuit, round).
 """
 
 from __future__ import annotations
@@ -281,6 +283,16 @@ class TrainingSession(models.Model):
         default=False, help_text="Between the step just done and the next one, resting."
     )
     last_step_at = models.DateTimeField(null=True, blank=True)
+    skipped = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Steps skipped because they hurt: step, exercise slug, label, name, time.",
+    )
+    skipping_exercises = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Exercise slugs passed over (as skipped) for the rest of this session.",
+    )
 
     objects = TrainingSessionQuerySet.as_manager()
 
@@ -422,12 +434,23 @@ class TrainingSession(models.Model):
             return True
         return self.pain_before is not None and self.pain_after > self.pain_before
 
-    def complete_step(self, number: int) -> bool:
-        """Mark step `number` done if it is the current step; False if it is not.
+    @property
+    def just_skipped(self) -> dict | None:
+        """The skip of the step just left behind, if it was skipped (no query)."""
+        if self.skipped and self.skipped[-1]["step"] == self.steps_done:
+            return self.skipped[-1]
+        return None
+
+    def complete_step(
+        self, number: int, *, skipped: bool = False, passed_over: bool = False
+    ) -> bool:
+        """Mark step `number` done (or skipped) if it is the current step; False if it is not.
 
         The position moves with one conditional UPDATE, so of two requests
-        for the same step exactly one wins, on SQLite and PostgreSQL alike.
-        The last step then finishes the session, once its round is recorded.
+        for the same step exactly one wins, on SQLite and PostgreSQL alike;
+        a skip is appended only by the request that won, while the UPDATE's
+        row lock is held, so it is recorded exactly once. The last step then
+        finishes the session, once its round is recorded.
         """
         if not 1 <= number <= self.total_steps:
             return False
@@ -448,8 +471,15 @@ class TrainingSession(models.Model):
                 ).update(**fields)
                 == 1
             )
-            if moved and step.ends_round:
-                self._record_round(step, now)
+            if moved and (skipped or step.ends_round):
+                # Read after the win: the row is ours until commit, so this is current.
+                skipped_steps = self._skipped_now()
+                if skipped:
+                    skipped_steps.append(self._skip_entry(step, now, passed_over))
+                    TrainingSession.objects.filter(pk=self.pk).update(skipped=skipped_steps)
+                    fields["skipped"] = skipped_steps
+                if step.ends_round:
+                    self._record_round(step, now, {entry["step"] for entry in skipped_steps})
             if moved and step.is_last:
                 finished = {"status": self.Status.FINISHED, "finished_at": now}
                 TrainingSession.objects.filter(pk=self.pk).update(**finished)  # progress too
@@ -458,6 +488,44 @@ class TrainingSession(models.Model):
             for name, value in fields.items():
                 setattr(self, name, value)
         return moved
+
+    def pass_over_skipped(self) -> None:
+        """Skip, one by one, the steps now due whose exercise is skipped for this session.
+
+        Each goes through `complete_step`, so a pass-over is recorded exactly
+        once however many tabs show the screen. It stops at a rest.
+        """
+        for _ in range(self.total_steps):
+            step = self.current_step
+            if not (
+                self.is_in_progress
+                and not self.resting
+                and step is not None
+                and step.exercise_slug in self.skipping_exercises
+            ):
+                return
+            if not self.complete_step(step.number, skipped=True, passed_over=True):
+                self.refresh_from_db()  # another tab moved first: look again
+
+    def skip_for_rest_of_session(self, exercise_slug: str) -> bool:
+        """Pass over `exercise_slug`'s later steps in this session; False if nothing changed."""
+        if exercise_slug not in {entry["exercise"] for entry in self.plan}:
+            return False
+        with transaction.atomic():
+            # Locked for the read-modify-write (SQLite's immediate transactions serialise it).
+            current = (
+                TrainingSession.objects.select_for_update()
+                .filter(pk=self.pk, status=self.Status.IN_PROGRESS)
+                .values_list("skipping_exercises", flat=True)
+                .first()
+            )
+            if current is None or exercise_slug in current:
+                return False
+            self.skipping_exercises = [*current, exercise_slug]
+            TrainingSession.objects.filter(pk=self.pk).update(
+                skipping_exercises=self.skipping_exercises
+            )
+        return True
 
     def end_rest(self, after_step: int) -> bool:
         """Finish the rest that follows step `after_step`; False if that is not now."""
@@ -489,17 +557,39 @@ class TrainingSession(models.Model):
         self.pain_after, self.notes = pain_after, notes
         self.save(update_fields=["pain_after", "notes"])
 
-    def _record_round(self, step: PlannedStep, when) -> None:
+    def _skipped_now(self) -> list[dict]:
+        return list(
+            TrainingSession.objects.filter(pk=self.pk).values_list("skipped", flat=True).get()
+        )
+
+    @staticmethod
+    def _skip_entry(step: PlannedStep, when, passed_over: bool) -> dict:
+        entry = {
+            "step": step.number,
+            "exercise": step.exercise_slug,
+            "label": step.label,
+            "name": step.name,
+            "circuit": step.circuit_number,
+            "round": step.round_number,
+            "at": when.isoformat(),
+        }
+        if passed_over:
+            entry["passed_over"] = True
+        return entry
+
+    def _record_round(self, step: PlannedStep, when, skipped_steps: set[int]) -> None:
         first = step.number - sum(
             1
             for entry in self.plan[: step.number - 1]
             if entry["circuit_number"] == step.circuit_number
             and entry["round"] == step.round_number
         )
-        exercises = [
-            {"label": entry["label"], "name": entry["name"], "prescription": entry["prescription"]}
-            for entry in self.plan[first - 1 : step.number]
-        ]
+        exercises = []
+        for number, entry in enumerate(self.plan[first - 1 : step.number], start=first):
+            done = {k: entry[k] for k in ("label", "name", "prescription")}
+            if number in skipped_steps:
+                done["skipped"] = True
+            exercises.append(done)
         try:
             with transaction.atomic():
                 CompletedRound.objects.create(
@@ -573,6 +663,15 @@ class CompletedRound(models.Model):
             super().save(*args, **kwargs)
             if not self.session.is_in_progress:
                 ProgressSummary.refresh_for(self.session.user_id)
+
+    @property
+    def skipped_exercises(self) -> list[dict]:
+        return [exercise for exercise in self.exercises if exercise.get("skipped")]
+
+    @property
+    def all_skipped(self) -> bool:
+        """Every exercise skipped: recorded as a round, and history says so."""
+        return len(self.skipped_exercises) == len(self.exercises)
 
 
 def new_feed_token() -> str:

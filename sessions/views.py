@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from accounts.safety import safety_gate_required
 from protocols.models import Protocol
 
-from .forms import ReflectionForm, RestForm, StartForm, StepForm
+from .forms import ReflectionForm, RestForm, SkipForSessionForm, StartForm, StepForm
 from .models import HIGH_PAIN, TrainingSession
 
 NOTHING_TO_FOLLOW = (
@@ -57,11 +57,20 @@ def session_screen(request: HttpRequest, session_id: int) -> HttpResponse:
     session = _get_session_for_user(request, session_id)
     if not session.is_in_progress:
         return redirect("training_sessions:summary", session.pk)
+    if session.skipping_exercises:
+        session.pass_over_skipped()
+        if not session.is_in_progress:
+            return redirect("training_sessions:finish", session.pk)
     if session.resting:
         return render(
             request,
             "sessions/rest.html",
-            {"session": session, "done": session.last_step, "up_next": session.current_step},
+            {
+                "session": session,
+                "done": session.last_step,
+                "up_next": session.current_step,
+                "just_skipped": session.just_skipped,
+            },
         )
     step = session.current_step
     if step is None:
@@ -77,6 +86,7 @@ def session_screen(request: HttpRequest, session_id: int) -> HttpResponse:
             "step": step,
             "exercise": session.instructions_for(step),
             "up_next_text": session.up_next(step),
+            "just_skipped": session.just_skipped,
         },
     )
 
@@ -84,6 +94,28 @@ def session_screen(request: HttpRequest, session_id: int) -> HttpResponse:
 @require_POST
 @login_required
 def complete_step(request: HttpRequest, session_id: int) -> HttpResponse:
+    return _move_on(request, session_id, skipped=False)
+
+
+@require_POST
+@login_required
+def skip_step(request: HttpRequest, session_id: int) -> HttpResponse:
+    """ "This hurts: skip it": recorded as skipped, then on exactly as Done."""
+    return _move_on(request, session_id, skipped=True)
+
+
+@require_POST
+@login_required
+def skip_exercise(request: HttpRequest, session_id: int) -> HttpResponse:
+    """Pass over an exercise for the rest of this session (the screen does the passing)."""
+    session = _get_session_for_user(request, session_id)
+    form = SkipForSessionForm(request.POST)
+    if form.is_valid():
+        session.skip_for_rest_of_session(form.cleaned_data["exercise"])
+    return redirect(session)
+
+
+def _move_on(request: HttpRequest, session_id: int, skipped: bool) -> HttpResponse:
     session = _get_session_for_user(request, session_id)
     form = StepForm(request.POST)
     step = session.current_step
@@ -92,7 +124,7 @@ def complete_step(request: HttpRequest, session_id: int) -> HttpResponse:
         and not session.resting
         and form.is_valid()
         and form.names(step)
-        and session.complete_step(step.number)
+        and session.complete_step(step.number, skipped=skipped)
     )
     if accepted and not session.is_in_progress:
         return redirect("training_sessions:finish", session.pk)
@@ -118,7 +150,11 @@ def end_early(request: HttpRequest, session_id: int) -> HttpResponse:
     if request.method == "POST":
         session.end_early()
         messages.info(request, "Session ended. Every round you finished is saved.")
-        return redirect("training_sessions:finish", session.pk)
+        finish_url = reverse("training_sessions:finish", args=[session.pk])
+        if request.POST.get("then") == "safety_questions":
+            # Stopped for numbness, tingling or spreading pain: the questions first.
+            return redirect(_screening_url(next_url=finish_url))
+        return redirect(finish_url)
     return render(request, "sessions/end.html", {"session": session})
 
 

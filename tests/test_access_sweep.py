@@ -56,7 +56,12 @@ OWNED = {
     "history:delete",
 }
 # Actions on one session, POST only: its owner only; anyone else gets a 404.
-OWNED_ACTIONS = {"training_sessions:complete_step", "training_sessions:end_rest"}
+OWNED_ACTIONS = {
+    "training_sessions:complete_step",
+    "training_sessions:skip_step",
+    "training_sessions:skip_exercise",
+    "training_sessions:end_rest",
+}
 # POST-only actions on one's own account: nobody is sent to log in.
 SIGNED_IN_ACTIONS = {"history:reset_feed"}
 # A secret link instead of a login (a calendar app cannot sign in): the

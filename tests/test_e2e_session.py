@@ -1,6 +1,7 @@
 """A whole guided session on a phone, in Debian's chromium, as a person taps through it."""
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,8 @@ def _alice_through_the_gate(alice, disclaimer):
 
 # `make screenshots` sets this to docs/screenshots to refresh the README's pictures.
 SCREENSHOTS = os.environ.get("SCREENSHOTS_DIR")
+# The skip screens are always saved here too, to be looked at after a change.
+LOOK_AT = Path(tempfile.gettempdir())
 
 
 def save_screenshot(page, name: str) -> None:
@@ -75,11 +78,13 @@ def test_a_whole_session_with_a_double_tap_a_reload_and_the_back_button(
     assert axe_violations(page) == []
     save_screenshot(page, "step.png")
 
-    # The how-to is there, folded away until asked for.
+    # The first time an exercise comes up its how-to is open, and folds away on a tap;
+    # when to stop stays in view either way.
     how_to = page.get_by_text("Lie on one side with your hips and knees bent")
-    expect(how_to).to_be_hidden()
-    page.get_by_text("How to do it").click()
     expect(how_to).to_be_visible()
+    page.get_by_text("How to do it").click()
+    expect(how_to).to_be_hidden()
+    expect(page.get_by_text("When to stop:")).to_be_visible()
 
     page.get_by_role("button", name="Done").click()  # step 1
     expect(page.get_by_text("Step 2 of 21")).to_be_visible()
@@ -192,3 +197,45 @@ def test_ending_early_after_asking(page, live_server, alice, protocol):
     assert axe_violations(page) == []
     page.get_by_role("button", name="Save and see the summary").click()
     expect(page.get_by_text("1 of 9 (ended early)")).to_be_visible()
+
+
+def test_skipping_a_step_that_hurts_on_a_phone(page, live_server, alice, protocol):
+    accept_leave_prompts(page)
+    sign_in(page, live_server, alice)
+    start_session(page)
+    do_step(page, 1)
+    expect(page.get_by_text("Step 2 of 21")).to_be_visible()
+    page.get_by_role("button", name="This hurts: skip it").click()
+
+    # The rest after a skip says what to do, and waits for the person.
+    expect(page.get_by_role("heading", level=1, name="Rest")).to_be_visible()
+    expect(page.get_by_role("heading", name="You skipped 1b Hip CARs")).to_be_visible()
+    expect(page.get_by_text("smaller range")).to_be_visible()
+    assert_no_horizontal_scroll(page)
+    assert axe_violations(page) == []
+    page.mouse.move(0, 0)
+    page.screenshot(path=LOOK_AT / "skip-rest.png", full_page=True)
+    save_screenshot(page, "skip-rest.png")
+
+    page.get_by_role(
+        "button", name="Skip 1b Hip CARs (controlled articular rotations) for the rest"
+    ).click()
+    expect(page.get_by_text("will be passed over for the rest of this session")).to_be_visible()
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_text("Step 3 of 21")).to_be_visible()
+    expect(page.get_by_role("heading", name="You skipped 1b Hip CARs")).to_be_visible()
+    assert axe_violations(page) == []
+    page.screenshot(path=LOOK_AT / "skip-step.png", full_page=True)
+    do_step(page, 3)
+    # Step 4 (1b) is passed over by itself: the rest before round 3 comes next.
+    expect(page.get_by_role("heading", level=1, name="Rest")).to_be_visible()
+    expect(page.get_by_text("passed over", exact=False).first).to_be_visible()
+    assert axe_violations(page) == []
+    page.screenshot(path=LOOK_AT / "skip-passed-over.png", full_page=True)
+
+    session = TrainingSession.objects.get(user=alice)
+    assert [(entry["step"], entry.get("passed_over", False)) for entry in session.skipped] == [
+        (2, False),
+        (4, True),
+    ]
+    assert CompletedRound.objects.filter(session=session).count() == 2

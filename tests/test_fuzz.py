@@ -38,6 +38,8 @@ def snapshot(session: TrainingSession) -> tuple:
         session.pain_after,
         session.notes,
         CompletedRound.objects.filter(session=session).count(),
+        len(session.skipped),
+        tuple(session.skipping_exercises),
     )
 
 
@@ -81,6 +83,9 @@ def test_start_with_any_pain(client, alice, protocol, pain):
         assert session.pain_before is None or 0 <= session.pain_before <= 10
 
 
+ACTIONS = ("complete_step", "skip_step", "skip_exercise", "end_rest")
+
+
 @given(fields=st.fixed_dictionaries({}, optional={
     "step": field_values, "circuit": field_values, "round": field_values,
     "exercise": field_values, "after_step": field_values,
@@ -93,15 +98,19 @@ def test_done_and_rest_with_any_fields(client, alice, bob, bobs_session, fields)
     before_bob = snapshot(bobs_session)
     before = snapshot(alices)
     client.force_login(alice)
-    for name in ("complete_step", "end_rest"):
+    for name in ACTIONS:
         response = client.post(reverse(f"training_sessions:{name}", args=[alices.pk]), fields)
         assert response.status_code == 302
     after = snapshot(alices)
-    # Either nothing moved, or the fields named the current step exactly.
-    assert after[1] - before[1] in (0, 1)
+    # Either nothing moved, or the fields named the current step exactly (Done
+    # and the skip: at most two steps, each recorded as a skip at most once).
+    assert after[1] - before[1] in (0, 1, 2)
     assert after[6] - before[6] in (0, 1)
+    assert 0 <= after[7] - before[7] <= after[1] - before[1]
+    # Only an exercise of the plan can be passed over for the session.
+    assert set(after[8]) <= {entry["exercise"] for entry in alices.plan}
     # Bob's session, addressed by alice with the same fields: a 404, nothing moves.
-    for name in ("complete_step", "end_rest"):
+    for name in ACTIONS:
         response = client.post(reverse(f"training_sessions:{name}", args=[bobs_session.pk]), fields)
         assert response.status_code == 404
     assert snapshot(bobs_session) == before_bob
@@ -128,7 +137,7 @@ def test_finish_with_any_pain_and_notes(client, alice, protocol, pain, notes):
 def test_nobody_signed_in_changes_nothing(client, bobs_session, data):
     fuzz_case()
     before = snapshot(bobs_session)
-    for name in ("complete_step", "end_rest", "end", "finish"):
+    for name in (*ACTIONS, "end", "finish"):
         response = client.post(reverse(f"training_sessions:{name}", args=[bobs_session.pk]), data)
         assert response.status_code == 302
         assert "login" in response["Location"]

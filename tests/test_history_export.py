@@ -22,6 +22,7 @@ HEADER = [
     "circuit",
     "round",
     "exercises",
+    "skipped",
     "completed at (UTC)",
     "pain before",
     "pain after",
@@ -71,6 +72,7 @@ def test_one_row_per_completed_round_with_the_sessions_facts(signed_in, alice, p
         "round": "1",
         "exercises": "1a Side Lying Thoracic Sweep (5 reps each side); "
         "1b Hip CARs (controlled articular rotations) (3 reps each way on each leg)",
+        "skipped": "",
         "completed at (UTC)": "2026-03-02 07:02:00",
         "pain before": "6",
         "pain after": "3",
@@ -88,8 +90,8 @@ def test_a_session_without_rounds_still_has_a_row(signed_in, alice, protocol):
     session = past_session(alice, timezone.now(), rounds=0, pain_before=7, notes="Too sore")
     _, (_, row) = download(signed_in)
     assert row[1] == str(session.pk)
-    assert (row[3], row[4], row[6]) == ("", "", "")
-    assert (row[7], row[9]) == ("7", "Too sore")
+    assert (row[3], row[4], row[6], row[7]) == ("", "", "", "")
+    assert (row[8], row[10]) == ("7", "Too sore")
 
 
 def test_times_are_in_the_users_zone_and_say_which(client, alice, protocol):
@@ -97,9 +99,9 @@ def test_times_are_in_the_users_zone_and_say_which(client, alice, protocol):
     client.force_login(alice)
     past_session(alice, datetime(2026, 3, 3, 2, 0, tzinfo=ZoneInfo("UTC")))
     _, (header, row, *_) = download(client)
-    assert header[6] == "completed at (America/New_York)"
+    assert header[7] == "completed at (America/New_York)"
     assert row[0] == "2026-03-02"  # 21:00 the evening before, in New York
-    assert row[6] == "2026-03-02 21:02:00"
+    assert row[7] == "2026-03-02 21:02:00"
 
 
 @pytest.mark.parametrize(
@@ -109,7 +111,7 @@ def test_times_are_in_the_users_zone_and_say_which(client, alice, protocol):
 def test_notes_cannot_become_spreadsheet_formulas(signed_in, alice, protocol, notes):
     past_session(alice, timezone.now(), rounds=1, notes=notes)
     _, (_, row) = download(signed_in)
-    assert row[9] == "'" + notes
+    assert row[10] == "'" + notes
 
 
 def test_harmless_text_and_numbers_are_left_alone():
@@ -123,7 +125,7 @@ def test_notes_with_commas_quotes_newlines_and_accents_survive(signed_in, alice,
     notes = 'Stiff, then "loose"\nCafé après'
     past_session(alice, timezone.now(), rounds=1, notes=notes)
     _, (_, row) = download(signed_in)
-    assert row[9] == notes
+    assert row[10] == notes
 
 
 def test_a_long_export_is_sent_in_pieces_as_it_is_read(signed_in, alice, protocol):
@@ -141,7 +143,7 @@ def test_the_csv_holds_only_the_users_own_sessions(client, alice, bob, protocol)
     past_session(bob, timezone.now(), notes="Bob's")
     client.force_login(bob)
     _, rows = download(client)
-    assert {row[9] for row in rows[1:]} == {"Bob's"}
+    assert {row[10] for row in rows[1:]} == {"Bob's"}
 
 
 # --- Printable summary ------------------------------------------------------------------

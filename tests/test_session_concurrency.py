@@ -110,3 +110,84 @@ def test_people_double_tapping_through_whole_sessions_at_once(protocol):
         assert session.status == TrainingSession.Status.FINISHED
         rounds = list(session.rounds.values_list("circuit_number", "round_number"))
         assert rounds == [(c, r) for c in (1, 2, 3) for r in (1, 2, 3)]
+
+
+def test_the_same_skip_from_eight_tabs_skips_once_and_records_one_round(protocol):
+    alice = User.objects.create_user("alice@example.com", PASSWORD)
+    session = TrainingSession.start(alice, Protocol.objects.with_exercises().get(), None)
+    assert session.complete_step(1)
+    fields = step_fields(session)  # step 2 ends round 1
+    url = reverse("training_sessions:skip_step", args=[session.pk])
+
+    def tap(index, barrier):
+        client = signed_in_client(alice)
+        barrier.wait()
+        return client.post(url, fields).status_code
+
+    assert run_together(8, tap) == [302] * 8
+    session.refresh_from_db()
+    assert session.steps_done == 2
+    assert [entry["step"] for entry in session.skipped] == [2]
+    [round_one] = CompletedRound.objects.filter(session=session)
+    assert [exercise.get("skipped", False) for exercise in round_one.exercises] == [False, True]
+
+
+def test_done_and_skip_racing_for_one_step_move_it_once_and_agree(protocol):
+    alice = User.objects.create_user("alice@example.com", PASSWORD)
+    session = TrainingSession.start(alice, Protocol.objects.with_exercises().get(), None)
+    assert session.complete_step(1, skipped=True)
+    fields = step_fields(session)  # step 2 ends round 1
+    urls = [
+        reverse(f"training_sessions:{name}", args=[session.pk])
+        for name in ("complete_step", "skip_step")
+    ]
+
+    def tap(index, barrier):
+        client = signed_in_client(alice)
+        barrier.wait()
+        return client.post(urls[index % 2], fields).status_code
+
+    assert run_together(8, tap) == [302] * 8
+    session.refresh_from_db()
+    assert session.steps_done == 2
+    step_two_skipped = [entry["step"] for entry in session.skipped] == [1, 2]
+    assert step_two_skipped or [entry["step"] for entry in session.skipped] == [1]
+    # The round says what the winner did, and keeps the skip before it.
+    [round_one] = CompletedRound.objects.filter(session=session)
+    marks = [exercise.get("skipped", False) for exercise in round_one.exercises]
+    assert marks == [True, step_two_skipped]
+
+
+def test_tabs_showing_a_passed_over_step_at_once_pass_it_over_once(protocol, disclaimer):
+    alice = User.objects.create_user("alice@example.com", PASSWORD)
+    clear_safety_gate(alice)
+    session = TrainingSession.start(alice, Protocol.objects.with_exercises().get(), None)
+    assert session.complete_step(1)
+    assert session.skip_for_rest_of_session("hip-cars")  # step 2 is 1b
+
+    def look(index, barrier):
+        client = signed_in_client(alice)
+        barrier.wait()
+        return client.get(session.get_absolute_url()).status_code
+
+    assert run_together(6, look) == [200] * 6
+    session.refresh_from_db()
+    assert (session.steps_done, session.resting) == (2, True)
+    assert [(entry["step"], entry.get("passed_over")) for entry in session.skipped] == [(2, True)]
+    assert CompletedRound.objects.filter(session=session).count() == 1
+
+
+def test_skipping_two_exercises_for_the_session_at_once_keeps_both(protocol):
+    alice = User.objects.create_user("alice@example.com", PASSWORD)
+    session = TrainingSession.start(alice, Protocol.objects.with_exercises().get(), None)
+    url = reverse("training_sessions:skip_exercise", args=[session.pk])
+    slugs = ["hip-cars", "side-lying-thoracic-sweep", "cross-tension-deadbugs"]
+
+    def tap(index, barrier):
+        client = signed_in_client(alice)
+        barrier.wait()
+        return client.post(url, {"exercise": slugs[index % 3]}).status_code
+
+    assert run_together(6, tap) == [302] * 6
+    session.refresh_from_db()
+    assert sorted(session.skipping_exercises) == sorted(slugs)

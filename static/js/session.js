@@ -4,7 +4,8 @@
  * (Done and Continue are plain forms). With it: the screen stays awake, cues
  * can be spoken, rests count down by themselves (and can be shortened or
  * stretched), the phone buzzes when a rest ends, a second tap on Done is
- * ignored, and leaving a step by accident asks first.
+ * ignored, and leaving a step by accident asks first. After a skip that hurt,
+ * the rest does not move on by itself: the person reads the advice first.
  */
 (function () {
   "use strict";
@@ -87,14 +88,15 @@
   var endsAt = Date.now() + Number(counter.getAttribute("data-seconds") || 0) * 1000;
   var restButton = restForm.querySelector("[data-rest-button]");
   var adjust = document.querySelector("[data-rest-adjust]");
-  if (restButton) restButton.textContent = "Skip rest";
+  var hold = counter.hasAttribute("data-hold");
+  if (restButton && !hold) restButton.textContent = "Skip rest";
   if (adjust) adjust.hidden = false;
 
   function secondsLeft() { return Math.max(0, Math.ceil((endsAt - Date.now()) / 1000)); }
   function show() { counter.textContent = String(secondsLeft()); }
   function finishRest() {
     if ("vibrate" in navigator) navigator.vibrate(200);
-    if (restForm.dataset.submitted) return;
+    if (hold || restForm.dataset.submitted) return;
     if (restForm.requestSubmit) restForm.requestSubmit(); else restForm.submit();
   }
   document.querySelectorAll("[data-adjust]").forEach(function (button) {
