@@ -426,6 +426,13 @@ class TrainingSession(models.Model):
         return (self.finished_at - self.started_at) if self.finished_at else None
 
     @property
+    def go_gently(self) -> bool:
+        """Started in high pain (and through the safety questions): say so before step 1."""
+        return (
+            self.steps_done == 0 and self.pain_before is not None and self.pain_before >= HIGH_PAIN
+        )
+
+    @property
     def needs_referral(self) -> bool:
         """Pain after is high, or worse than before: point to a practitioner."""
         if self.pain_after is None:

@@ -139,7 +139,7 @@ def test_the_step_after_a_skip_says_what_to_do(signed_in, alice_session):
     content = signed_in.get(alice_session.get_absolute_url()).content.decode()
     assert "You skipped 1a Side Lying Thoracic Sweep" in content
     assert "smaller range" in content
-    assert "Numbness, tingling or pain spreading" in content
+    assert "Numbness, tingling or pain that spreads?" in content
     assert 'name="then" value="safety_questions"' in content
     assert "Skip 1a Side Lying Thoracic Sweep for the rest of this session" in content
 

@@ -109,7 +109,7 @@ def test_the_summary_after_a_bad_session_offers_the_questions_again(signed_in, a
     tap_through(signed_in, alice_session)
     signed_in.post(url("finish", alice_session), {"pain_after": "9"})
     content = signed_in.get(url("summary", alice_session)).content.decode()
-    assert "Check the warning signs again" in content
+    assert "Answer the safety questions again" in content
     assert reverse("accounts:screening") + "?next=" in content
 
 
@@ -491,3 +491,41 @@ def test_the_step_screen_costs_two_queries_when_warm(
     login = 0 if settings.SESSION_ENGINE.endswith("cached_db") else 1
     with django_assert_num_queries(2 + login):
         signed_in.get(alice_session.get_absolute_url())
+
+
+def test_high_pain_with_no_warning_signs_says_go_gently_before_step_one(signed_in, alice, protocol):
+    signed_in.post(START, {"pain_before": "8"})
+    session = TrainingSession.objects.get(user=alice)
+    screening = reverse("accounts:screening")
+    from accounts.models import RedFlag
+
+    answers = {flag.value: "no" for flag in RedFlag}
+    signed_in.post(f"{screening}?next={session.get_absolute_url()}", answers)
+    first = signed_in.get(session.get_absolute_url()).content.decode()
+    assert "Go gently today:" in first and "only circuit 1" in first
+    tap_through(signed_in, session, 1)
+    assert "Go gently today:" not in signed_in.get(session.get_absolute_url()).content.decode()
+
+
+def test_the_hamstring_lowering_step_says_it_is_not_the_nordic_curl(signed_in, alice_session):
+    tap_through(signed_in, alice_session, 16)  # step 17 is 3b, round 2
+    alice_session.refresh_from_db()
+    if alice_session.resting:
+        signed_in.post(url("end_rest", alice_session), {"after_step": alice_session.steps_done})
+    content = signed_in.get(alice_session.get_absolute_url()).content.decode()
+    assert "Hamstring Lowering</h1>" in content
+    assert '<p class="subtitle">Lying on your back, not the kneeling Nordic curl</p>' in content
+    assert "Hamstring Lowering. Lying on your back, not the kneeling Nordic curl." in content
+    assert "<strong>Easier:</strong> Bend the knee of the leg you hold up a little" in content
+
+
+def test_the_rest_screen_counts_steps_done(signed_in, alice_session):
+    tap_through(signed_in, alice_session, 2)  # round 1 of circuit 1 done: a rest
+    content = signed_in.get(alice_session.get_absolute_url()).content.decode()
+    assert "Round 1 of 3 done · 2 of 21 steps done" in content
+
+
+def test_the_summary_buttons_say_what_they_do(signed_in, alice_session):
+    tap_through(signed_in, alice_session)
+    content = signed_in.get(url("summary", alice_session)).content.decode()
+    assert ">Edit pain and notes</a>" in content and ">Done</a>" in content
