@@ -18,11 +18,12 @@ __all__ = ["ILLUSTRATIONS", "illustration_svg", "thumbnail_svg"]
 
 
 @functools.cache
-def illustration_svg(slug: str) -> SafeString:
+def illustration_svg(slug: str, size: str = "") -> SafeString:
     """Start and end side by side, still; and the movement, if it has one.
 
-    The stylesheet shows the still pair under `prefers-reduced-motion: reduce`
-    (and by default), the moving figure only when motion is welcome.
+    `size` names a CSS class (`illo-large` on the exercise page). The stylesheet
+    shows the still pair under `prefers-reduced-motion: reduce` (and by default),
+    the moving figure only when motion is welcome.
     """
     illustration = ILLUSTRATIONS.get(slug)
     if illustration is None:
@@ -31,8 +32,14 @@ def illustration_svg(slug: str) -> SafeString:
     parts = [render.still(slug, illustration, box)]
     if illustration.animated:
         parts.append(render.motion(slug, illustration, box))
-    kind = "illo has-motion" if illustration.animated else "illo"
-    return mark_safe(f'<div class="{kind}">{"".join(parts)}</div>')  # noqa: S308 (our own markup, text escaped)
+    classes = " ".join(
+        [
+            "illo",
+            *(["has-motion"] if illustration.animated else []),
+            *([f"illo-{size}"] if size else []),
+        ]
+    )
+    return mark_safe(f'<div class="{classes}">{"".join(parts)}</div>')  # noqa: S308 (our own markup, text escaped)
 
 
 @functools.cache
