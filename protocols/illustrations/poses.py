@@ -27,6 +27,7 @@ class Illustration:
     animated: bool = False
     trace: tuple[str, ...] = ()  # joints whose path is drawn as a dashed arrow
     trace_steps: int = 1  # how many steps of `sequence` the arrow follows
+    trace_loop: bool = False  # a circle, seen edge on: drawn as the oval around the path
     moving: frozenset[str] = frozenset()  # limbs highlighted: "near_arm", "far_leg"…
     props: tuple[str, ...] = ()  # "pillow", "wall", "mat"
     view: str = "side"  # or "above"
@@ -42,7 +43,7 @@ ILLUSTRATIONS: dict[str, Illustration] = {
     "side-lying-thoracic-sweep": Illustration(
         title="Side Lying Thoracic Sweep",
         view="above",
-        labels=("Start, seen from above", "End"),
+        labels=("Start, from above", "End"),
         still_text=(
             "Seen from above. Start: lying on one side with the head on a pillow, hips and "
             "knees bent to right angles and stacked together, both arms straight out in "
@@ -137,6 +138,7 @@ ILLUSTRATIONS: dict[str, Illustration] = {
         animated=True,
         trace=("near_knee",),
         trace_steps=4,
+        trace_loop=True,
         moving=frozenset({"near_leg"}),
         props=("wall",),
         thumbnail=0,

@@ -142,11 +142,27 @@ def trace_points(illustration: Illustration, joint: str) -> list[tuple[float, fl
     return [joints(pose)[joint] for pose in poses]
 
 
+def _loop_around(points) -> list[tuple[float, float]]:
+    """A side view flattens a circle into an arc: show it as the oval around that arc,
+    from the bottom up the front, over the top, round the back and down again."""
+    xs, ys = [x for x, _ in points], [y for _, y in points]
+    cx, cy = (min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2
+    rx, ry = (max(xs) - min(xs)) / 2 + 2, (max(ys) - min(ys)) / 2 + 2
+    start, end = -math.pi / 2, 1.5 * math.pi - 0.35  # up the front first: anticlockwise
+    steps = 20
+    return [
+        (cx + rx * math.cos(t), cy - ry * math.sin(t))
+        for t in (start + (end - start) * i / steps for i in range(steps + 1))
+    ]
+
+
 def trace(illustration: Illustration) -> str:
     """The moving joints' paths as dashed lines with an arrowhead at the end."""
     parts = []
     for joint in illustration.trace:
         points = trace_points(illustration, joint)
+        if illustration.trace_loop:
+            points = _loop_around(points)
         d = "M" + "L".join(f"{_n(x)} {_n(y)}" for x, y in points)
         (x1, y1), (x2, y2) = points[-2], points[-1]
         angle = math.atan2(y2 - y1, x2 - x1)
