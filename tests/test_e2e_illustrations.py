@@ -39,6 +39,8 @@ def test_every_step_screen_shows_its_picture_with_done_in_view(page, live_server
         expect(step_screen.or_(rest_screen)).to_be_visible()
         if rest_screen.is_visible():
             expect(page.locator(".illo .illo-still")).to_be_visible()  # what comes next
+            if number == 3:
+                save_screenshot(page, "rest.png")
             page.get_by_role("button", name="Skip rest").click()
         expect(step_screen).to_be_visible()
         picture = page.locator(".illo-step .illo-still")
@@ -57,6 +59,10 @@ def test_every_step_screen_shows_its_picture_with_done_in_view(page, live_server
 
 
 def test_exercise_pages_show_the_still_pair_under_reduced_motion(page, live_server, protocol):
+    page.goto("/")
+    expect(page.locator(".illo-thumb")).to_have_count(7)
+    page.locator(".exercise-list").first.scroll_into_view_if_needed()
+    save_screenshot(page, "landing.png")
     for exercise in Exercise.objects.order_by("circuit__number", "position"):
         page.goto(exercise.get_absolute_url())
         still = page.locator(".illo-large .illo-still")
