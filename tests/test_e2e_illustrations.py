@@ -76,6 +76,8 @@ def test_exercise_pages_show_the_still_pair_under_reduced_motion(page, live_serv
         assert axe_violations(page) == []
         still.scroll_into_view_if_needed()
         save_screenshot(page, f"exercise-{exercise.slug}.png")
+        if SCREENSHOTS:  # the picture alone, small enough to keep in docs/
+            still.screenshot(path=Path(SCREENSHOTS) / f"{exercise.slug}.png")
 
 
 def test_with_motion_allowed_the_movement_plays_instead(browser, live_server, protocol):

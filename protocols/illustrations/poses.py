@@ -342,8 +342,7 @@ ILLUSTRATIONS: dict[str, Illustration] = {
         ),
         sequence=(0, 2, 1, 2, 0),
         animated=True,
-        trace=("near_hand",),
-        trace_steps=2,
+        # No arrow: seen from the side the hand's path runs along the raised arm itself.
         moving=frozenset({"near_arm"}),
     ),
 }
