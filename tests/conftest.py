@@ -170,6 +170,14 @@ def disclaimer(db) -> Disclaimer:
     return disclaimer
 
 
+@pytest.fixture
+def signed_in(client, alice, disclaimer):
+    """A test client signed in as alice, through the safety gate."""
+    clear_safety_gate(alice)
+    client.force_login(alice)
+    return client
+
+
 def clear_safety_gate(user: User) -> None:
     """Let `user` through the gate: the current disclaimer confirmed, no red flags today."""
     current = Disclaimer.objects.current()
@@ -257,6 +265,13 @@ def step_fields(session) -> dict:
     }
 
 
+def session_url(name: str, session) -> str:
+    """A guided session's URL by its name in `training_sessions`: "session", "end", …"""
+    from django.urls import reverse
+
+    return reverse(f"training_sessions:{name}", args=[session.pk])
+
+
 def tap_through(client, session, steps: int | None = None) -> None:
     """Tap Done (and skip each rest) for `steps` steps, or to the end."""
     from django.urls import reverse
@@ -292,6 +307,32 @@ def sign_in(page, live_server, user) -> None:
     client.force_login(user)
     cookie = client.cookies[settings.SESSION_COOKIE_NAME]
     page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
+
+
+# --- Migration tests -----------------------------------------------------------
+
+
+def migrate(targets: list[tuple[str, str]]):
+    """Migrate the test database to `targets`; the apps as they were there."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(targets)
+    return executor.loader.project_state(targets).apps
+
+
+@pytest.fixture
+def latest_schema_afterwards():
+    """For a migration test: the next test finds the database as the latest migrations leave it."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    yield
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
 
 
 # --- Settings in a fresh interpreter ----------------------------------------

@@ -5,29 +5,16 @@ import importlib
 from datetime import UTC, datetime
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
-pytestmark = pytest.mark.django_db(transaction=True)
+from tests.conftest import migrate
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("latest_schema_afterwards"),
+]
 
 BEFORE = [("accounts", "0004_safety_state_on_user")]
 AFTER = [("accounts", "0005_gate_state")]
-
-
-@pytest.fixture(autouse=True)
-def _latest_schema_afterwards():
-    """Each test ends on the latest migrations, as the next test's fixtures expect."""
-    yield
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(executor.loader.graph.leaf_nodes())
-
-
-def migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
 
 
 def test_existing_people_keep_every_version_they_read_and_their_red_flag(alice, bob):

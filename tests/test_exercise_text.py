@@ -8,10 +8,9 @@ import importlib
 import json
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from protocols.models import Exercise
+from tests.conftest import migrate
 
 
 def text_of(label: str) -> str:
@@ -85,19 +84,12 @@ BEFORE = [("protocols", "0003_remove_protocol_updated_at")]
 AFTER = [("protocols", "0004_exact_exercise_text")]
 
 
-def migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
 def migration_module():
     return importlib.import_module("protocols.migrations.0004_exact_exercise_text")
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.usefixtures("_latest_schema_afterwards")
+@pytest.mark.usefixtures("latest_schema_afterwards")
 def test_the_migration_updates_the_seed_text_and_leaves_a_coachs_edit_alone():
     seeded = migration_module()
     old = migrate(BEFORE)
@@ -136,11 +128,3 @@ def test_the_fixture_carries_the_migrations_new_text():
         if record["model"] == "protocols.exercise":
             fields = record["fields"]
             assert {name: fields[name] for name in new[fields["slug"]]} == new[fields["slug"]]
-
-
-@pytest.fixture
-def _latest_schema_afterwards():
-    yield
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(executor.loader.graph.leaf_nodes())

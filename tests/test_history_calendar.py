@@ -22,12 +22,6 @@ def feed(token: str) -> str:
 
 
 @pytest.fixture
-def signed_in(client, alice):
-    client.force_login(alice)
-    return client
-
-
-@pytest.fixture
 def alice_prefs(alice):
     return TrainingPreferences.objects.create(
         user=alice, time_zone="Europe/London", training_days=[0, 2, 4], reminder_time=time(7, 30)

@@ -39,12 +39,6 @@ def download(client) -> tuple[object, list[list[str]]]:
     return response, list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
 
 
-@pytest.fixture
-def signed_in(client, alice):
-    client.force_login(alice)
-    return client
-
-
 # --- CSV ----------------------------------------------------------------------------
 
 

@@ -3,30 +3,17 @@
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
-pytestmark = pytest.mark.django_db(transaction=True)
+from tests.conftest import migrate
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("latest_schema_afterwards"),
+]
 
 BEFORE = [("training_sessions", "0001_initial")]
 AFTER = [("training_sessions", "0002_history")]
 BY_SLUG = [("training_sessions", "0003_plans_by_slug")]
-
-
-def migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
-@pytest.fixture(autouse=True)
-def _back_to_the_latest_schema():
-    """Every other test expects the database as the latest migrations leave it."""
-    yield
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(executor.loader.graph.leaf_nodes())
 
 
 def old_plan(protocol) -> list[dict]:

@@ -25,14 +25,6 @@ def delete(session):
     return reverse("history:delete", args=[session.pk])
 
 
-@pytest.fixture
-def signed_in(client, alice, disclaimer):
-    """Alice, signed in and through the safety gate."""
-    clear_safety_gate(alice)
-    client.force_login(alice)
-    return client
-
-
 # --- Access -------------------------------------------------------------------------
 
 

@@ -10,15 +10,6 @@ from django.urls import reverse
 from django.views.decorators.cache import cache_control, never_cache
 
 from ops.middleware import private_when_signed_in
-from tests.conftest import clear_safety_gate
-
-
-@pytest.fixture
-def signed_in(client, alice, disclaimer):
-    """Alice, signed in and through the safety gate."""
-    clear_safety_gate(alice)
-    client.force_login(alice)
-    return client
 
 
 def cache_directives(response) -> set[str]:

@@ -9,20 +9,10 @@ from django.urls import reverse
 
 from protocols.models import Circuit, Exercise, Protocol
 from sessions.models import TrainingSession
-from tests.conftest import clear_safety_gate, step_fields, tap_through
+from tests.conftest import session_url as url
+from tests.conftest import step_fields, tap_through
 
 START = reverse("training_sessions:start")
-
-
-def url(name, session):
-    return reverse(f"training_sessions:{name}", args=[session.pk])
-
-
-@pytest.fixture
-def signed_in(client, alice, disclaimer):
-    clear_safety_gate(alice)
-    client.force_login(alice)
-    return client
 
 
 def delete_in_admin(client, coach, obj) -> None:

@@ -11,21 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from sessions.models import CompletedRound, TrainingSession
-from tests.conftest import clear_safety_gate, step_fields, tap_through
+from tests.conftest import session_url as url
+from tests.conftest import step_fields, tap_through
 
 HIP_CARS = "hip-cars"
-
-
-def url(name, session):
-    return reverse(f"training_sessions:{name}", args=[session.pk])
-
-
-@pytest.fixture
-def signed_in(client, alice, disclaimer):
-    """Alice, signed in and through the safety gate."""
-    clear_safety_gate(alice)
-    client.force_login(alice)
-    return client
 
 
 def skip(client, session):

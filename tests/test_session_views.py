@@ -7,20 +7,9 @@ from accounts.models import RedFlagScreening
 from protocols.models import Protocol
 from sessions.models import CompletedRound, TrainingSession
 from tests.conftest import clear_safety_gate, step_fields, tap_through
+from tests.conftest import session_url as url
 
 START = reverse("training_sessions:start")
-
-
-def url(name, session):
-    return reverse(f"training_sessions:{name}", args=[session.pk])
-
-
-@pytest.fixture
-def signed_in(client, alice, disclaimer):
-    """Alice, signed in and through the safety gate."""
-    clear_safety_gate(alice)
-    client.force_login(alice)
-    return client
 
 
 # --- Access ---------------------------------------------------------------------
