@@ -116,9 +116,10 @@ class ExercisePhoto(CoachFile):
         ordering = ["exercise", "position", "pk"]
         # An exercise's photos in order: the exercise and step pages.
         indexes = [models.Index(fields=["exercise", "position"], name="protocols_photo_order")]
+        verbose_name = "photo"
 
     def __str__(self) -> str:
-        return f"Photo {self.position} of {self.exercise_id}: {self.alt_text[:40]}"
+        return f"Photo {self.position}: {self.alt_text[:60]}"
 
     def set_image(self, renditions: list[Rendition]) -> None:
         """Store new renditions; the old ones are removed when this photo is saved."""
