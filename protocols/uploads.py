@@ -8,7 +8,6 @@ refused file leaves nothing behind, and the models write what they return.
 from __future__ import annotations
 
 import io
-import warnings
 from dataclasses import dataclass
 from pathlib import PurePath
 
@@ -82,22 +81,23 @@ def photo_renditions(upload: UploadedFile, widths: tuple[int, ...] = PHOTO_WIDTH
         "megapixels. Resize it and try again."
     )
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            upload.seek(0)
-            with Image.open(upload, formats=PHOTO_FORMATS) as probe:
-                # Opening reads the header only: check the size before any decoding.
-                width, height = probe.size
-                if width * height > MAX_PHOTO_PIXELS:
-                    raise too_many_pixels
-                probe.verify()
-            upload.seek(0)
-            with Image.open(upload, formats=PHOTO_FORMATS) as image:
-                # A JPEG may then decode at 1/2, 1/4 or 1/8 scale: no bigger than needed.
-                image.draft("RGB", (max(widths), max(widths)))
-                image.load()
-                return _renditions(image, widths)
+        upload.seek(0)
+        # Opening reads the header only. Past twice the limit Pillow refuses
+        # there (DecompressionBombError); up to it, it warns, and we refuse
+        # here: either way before a single pixel is decoded.
+        with Image.open(upload, formats=PHOTO_FORMATS) as probe:
+            width, height = probe.size
+            if width * height > MAX_PHOTO_PIXELS:
+                raise too_many_pixels
+            probe.verify()
+        upload.seek(0)
+        with Image.open(upload, formats=PHOTO_FORMATS) as image:
+            # A JPEG may then decode at 1/2, 1/4 or 1/8 scale: no bigger than needed.
+            image.draft("RGB", (max(widths), max(widths)))
+            image.load()
+            return _renditions(image, widths)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
+        # The warning too, where a warnings filter makes it an error.
         raise too_many_pixels from error
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as error:
         # Pillow's errors for a file that is not an image, or a broken one.

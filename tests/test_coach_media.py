@@ -126,6 +126,19 @@ def test_a_file_that_is_not_an_acceptable_photo_is_refused_and_nothing_is_saved(
     assert not Protocol.objects.get().has_coach_media
 
 
+# Up to twice the limit Pillow warns as it opens the file, then we refuse it.
+@pytest.mark.filterwarnings("ignore::PIL.Image.DecompressionBombWarning")
+@pytest.mark.parametrize(("width", "height"), [(10_000, 10_000), (10_000, 5_000), (8_000, 5_001)])
+def test_a_photo_over_40_megapixels_is_refused_before_it_is_decoded(width, height):
+    with pytest.raises(ValidationError, match="is too large in pixels"):
+        photo_renditions(upload("huge.png", huge_png(width, height)))
+
+
+def test_a_photo_of_40_megapixels_is_accepted():
+    renditions = photo_renditions(upload("big.png", huge_png(8_000, 5_000)))
+    assert [(r.width, r.height) for r in renditions] == [(480, 300), (960, 600)]
+
+
 def test_a_photo_over_10_mb_is_refused_before_it_is_read():
     big = SimpleUploadedFile("big.jpg", jpeg_with_exif_and_gps(64, 48))
     big.size = 11 * 1024 * 1024
