@@ -79,6 +79,10 @@ def s3_media_storage(cache_control: str) -> tuple[dict, list[str]]:
             "(then boto3 finds credentials itself, e.g. an instance role)."
         )
     region = env_str("DJANGO_S3_REGION", "").strip()
+    if not domain and not endpoint:
+        # AWS itself: link at the bucket's own host name, the origin the CSP allows
+        # (boto3 would otherwise choose between that and a path on s3.amazonaws.com).
+        domain = f"{bucket}.s3.{region or 'us-east-1'}.amazonaws.com"
     options = {
         "bucket_name": bucket,
         "endpoint_url": endpoint or None,
@@ -93,12 +97,7 @@ def s3_media_storage(cache_control: str) -> tuple[dict, list[str]]:
         "default_acl": None,
         "object_parameters": {"CacheControl": cache_control},
     }
-    if domain:
-        origin = f"https://{domain}"
-    elif endpoint:
-        origin = f"{parts.scheme}://{parts.netloc}"
-    else:
-        origin = f"https://{bucket}.s3.{region or 'us-east-1'}.amazonaws.com"
+    origin = f"https://{domain}" if domain else f"{parts.scheme}://{parts.netloc}"
     return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}, [origin]
 
 

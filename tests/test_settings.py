@@ -215,6 +215,38 @@ def test_a_custom_domain_is_where_s3_media_load_from():
     assert media["csp"]["media-src"] == ["'self'", "https://media.example.com"]
 
 
+def media_url_and_policy(**env) -> tuple[str, list[str]]:
+    """Where django-storages links an upload, and the CSP's media-src, for `env`."""
+    code = (
+        "import django, json, os; os.environ['DJANGO_SETTINGS_MODULE'] = 'backrelief.settings'; "
+        "django.setup(); from django.conf import settings; "
+        "from django.core.files.storage import default_storage; "
+        "print(json.dumps([default_storage.url('coach/a-480w.webp'), "
+        "settings.CONTENT_SECURITY_POLICY['DIRECTIVES']['media-src']]))"
+    )
+    result = fresh_settings(code, **env)
+    assert result.returncode == 0, result.stderr
+    return tuple(json.loads(result.stdout))
+
+
+@pytest.mark.parametrize(
+    ("changes", "origin", "path"),
+    [
+        (
+            {"DJANGO_S3_ENDPOINT_URL": ""},
+            "https://backrelief-media.s3.eu-central-1.amazonaws.com",
+            "",
+        ),
+        ({}, "https://s3.eu-central-1.example.com", "/backrelief-media"),
+        ({"DJANGO_S3_CUSTOM_DOMAIN": "media.example.com"}, "https://media.example.com", ""),
+    ],
+)
+def test_s3_media_load_from_the_one_origin_the_policy_allows(changes, origin, path):
+    url, media_src = media_url_and_policy(**(S3 | changes))
+    assert url == f"{origin}{path}/coach/a-480w.webp"
+    assert media_src == ["'self'", origin]
+
+
 def test_without_keys_boto3_finds_its_own_credentials():
     env = {k: v for k, v in S3.items() if "KEY" not in k}
     media = settings_as_json(MEDIA, **env)
