@@ -38,10 +38,19 @@ class ProtocolQuerySet(models.QuerySet):
 
         Called by the photo and video models when they change: see `Protocol.has_coach_media`.
         """
-        with_media = Exercise.objects.filter(circuit__protocol=models.OuterRef("pk")).filter(
+        return self.update(has_coach_media=_has_coach_media())
+
+    def with_computed_coach_media(self) -> ProtocolQuerySet:
+        """Annotate `computed_has_coach_media`, what `has_coach_media` should be."""
+        return self.annotate(computed_has_coach_media=_has_coach_media())
+
+
+def _has_coach_media() -> models.Exists:
+    return models.Exists(
+        Exercise.objects.filter(circuit__protocol=models.OuterRef("pk")).filter(
             models.Q(photos__isnull=False) | models.Q(demo_video__isnull=False)
         )
-        return self.update(has_coach_media=models.Exists(with_media))
+    )
 
 
 class ProtocolManager(models.Manager.from_queryset(ProtocolQuerySet)):
