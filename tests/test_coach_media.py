@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import DatabaseError
 from django.urls import reverse
 from PIL import Image
 
@@ -200,6 +201,22 @@ def test_files_stay_until_the_delete_commits(sweep, django_capture_on_commit_cal
         photo.delete()
     assert all(default_storage.exists(name) for name in photo.file_names)
     assert len(callbacks) == 1
+
+
+def test_a_failed_save_removes_the_new_files_and_keeps_the_old(sweep, monkeypatch):
+    photo = add_photo(sweep)
+    old = list(photo.file_names)
+    photo.set_image(photo_renditions(upload("new.png", png())))
+    new = list(photo.file_names)
+
+    def database_refuses(*args, **kwargs):
+        raise DatabaseError("disk full")
+
+    monkeypatch.setattr(ExercisePhoto, "save_base", database_refuses)
+    with pytest.raises(DatabaseError):
+        photo.save()
+    assert all(default_storage.exists(name) for name in old)
+    assert not any(default_storage.exists(name) for name in new)
 
 
 def test_an_exercise_with_photos_keeps_them_until_they_are_removed(coach_client, sweep):

@@ -64,16 +64,17 @@ class CoachFile(models.Model):
 
     def save(self, *args, **kwargs) -> None:
         replaced = getattr(self, "_replaced_names", [])
+        added = getattr(self, "_added_names", [])
         try:
             super().save(*args, **kwargs)
         except Exception:
-            # Nothing refers to the new files: remove them now, as the
+            # Nothing refers to the files just written: remove them now, as the
             # transaction that would have run `on_commit` is rolling back.
-            for name in set(self.file_names) - set(replaced):
+            for name in added:
                 default_storage.delete(name)
             raise
-        remove_after_commit(set(replaced) - set(self.file_names))
-        self._replaced_names = []
+        remove_after_commit(replaced)
+        self._replaced_names, self._added_names = [], []
         refresh_protocols_of([self.exercise_id])
 
     def delete(self, *args, **kwargs) -> tuple[int, dict[str, int]]:
@@ -87,9 +88,11 @@ class CoachFile(models.Model):
     def file_names(self) -> list[str]:
         raise NotImplementedError
 
-    def _replacing(self, *names: str) -> None:
-        """Remember files being replaced: `save` removes them once the new ones are in."""
-        self._replaced_names = [*getattr(self, "_replaced_names", []), *filter(None, names)]
+    def _replace(self, old_names: Iterable[str], new_names: Iterable[str]) -> None:
+        """Note files written and the ones they replace: `save` removes the old ones
+        once the new ones are recorded, or the new ones if recording fails."""
+        self._replaced_names = [*getattr(self, "_replaced_names", []), *filter(None, old_names)]
+        self._added_names = [*getattr(self, "_added_names", []), *new_names]
 
 
 def _stored_renditions(renditions: list[Rendition]) -> list[dict]:
@@ -123,8 +126,9 @@ class ExercisePhoto(CoachFile):
 
     def set_image(self, renditions: list[Rendition]) -> None:
         """Store new renditions; the old ones are removed when this photo is saved."""
-        self._replacing(*self.file_names)
+        old_names = self.file_names
         self.renditions = _stored_renditions(renditions)
+        self._replace(old_names, self.file_names)
 
     @property
     def file_names(self) -> list[str]:
@@ -163,15 +167,16 @@ class ExerciseVideo(CoachFile):
 
     def set_video(self, upload: UploadedFile, extension: str) -> None:
         """Store the (checked) upload; the old file is removed when this video is saved."""
-        self._replacing(self.video_name)
+        old_name = self.video_name
         self.video_name = default_storage.save(
             f"{MEDIA_FOLDER}/{uuid.uuid4().hex}{extension}", upload
         )
+        self._replace([old_name], [self.video_name])
 
     def set_poster(self, renditions: list[Rendition]) -> None:
         """Store the poster's rendition; the old one is removed when this video is saved."""
-        self._replacing(self.poster_name)
         (stored,) = _stored_renditions(renditions)
+        self._replace([self.poster_name], [stored["name"]])
         self.poster_name = stored["name"]
         self.poster_width, self.poster_height = stored["width"], stored["height"]
 
