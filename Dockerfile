@@ -25,10 +25,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     DJANGO_DEBUG=false \
     DJANGO_STATIC_ROOT=/app/staticfiles \
     DATABASE_URL=sqlite:////data/db.sqlite3 \
+    DJANGO_MEDIA_ROOT=/data/media \
     PORT=8000
 
 # The app runs as an unprivileged user that owns nothing but /data (the
-# SQLite volume of a one-replica install); the code stays read-only to it.
+# SQLite volume of a one-replica install, and coaches' uploads in
+# /data/media unless they go to S3); the code stays read-only to it.
 RUN groupadd --system --gid 10001 backrelief \
     && useradd --system --uid 10001 --gid backrelief --no-create-home \
         --home-dir /nonexistent --shell /usr/sbin/nologin backrelief \

@@ -8,6 +8,7 @@ production sets DJANGO_DEBUG=false and must then provide a real secret key.
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -52,6 +53,52 @@ def env_list(name: str, default: list[str]) -> list[str]:
 
 def env_str(name: str, default: str) -> str:
     return os.environ.get(name, default)
+
+
+def s3_media_storage(cache_control: str) -> tuple[dict, list[str]]:
+    """django-storages' S3 backend from DJANGO_S3_* variables, and the origin media load from."""
+    bucket = env_str("DJANGO_S3_BUCKET", "").strip()
+    if not bucket:
+        raise ImproperlyConfigured("DJANGO_MEDIA_STORAGE=s3 needs DJANGO_S3_BUCKET.")
+    endpoint = env_str("DJANGO_S3_ENDPOINT_URL", "").strip().rstrip("/")
+    parts = urlsplit(endpoint)
+    if endpoint and (parts.scheme not in {"https", "http"} or not parts.netloc):
+        raise ImproperlyConfigured(
+            f"DJANGO_S3_ENDPOINT_URL={endpoint!r} is not a URL: e.g. https://s3.example.com."
+        )
+    domain = env_str("DJANGO_S3_CUSTOM_DOMAIN", "").strip()
+    if domain and ("/" in domain or any(c.isspace() for c in domain)):
+        raise ImproperlyConfigured(
+            f"DJANGO_S3_CUSTOM_DOMAIN={domain!r}: give a host name only, e.g. media.example.com."
+        )
+    key_id = env_str("DJANGO_S3_ACCESS_KEY_ID", "").strip()
+    secret = env_str("DJANGO_S3_SECRET_ACCESS_KEY", "").strip()
+    if bool(key_id) != bool(secret):
+        raise ImproperlyConfigured(
+            "Set both DJANGO_S3_ACCESS_KEY_ID and DJANGO_S3_SECRET_ACCESS_KEY, or neither "
+            "(then boto3 finds credentials itself, e.g. an instance role)."
+        )
+    region = env_str("DJANGO_S3_REGION", "").strip()
+    if not domain and not endpoint:
+        # AWS itself: link at the bucket's own host name, the origin the CSP allows
+        # (boto3 would otherwise choose between that and a path on s3.amazonaws.com).
+        domain = f"{bucket}.s3.{region or 'us-east-1'}.amazonaws.com"
+    options = {
+        "bucket_name": bucket,
+        "endpoint_url": endpoint or None,
+        "region_name": region or None,
+        "access_key": key_id or None,
+        "secret_key": secret or None,
+        "custom_domain": domain or None,
+        # Plain URLs that stay the same, so browsers cache them: the bucket (or
+        # the CDN in front of it) must allow public reads of the objects.
+        "querystring_auth": False,
+        "file_overwrite": False,
+        "default_acl": None,
+        "object_parameters": {"CacheControl": cache_control},
+    }
+    origin = f"https://{domain}" if domain else f"{parts.scheme}://{parts.netloc}"
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}, [origin]
 
 
 DEBUG = env_bool("DJANGO_DEBUG", True)
@@ -220,8 +267,33 @@ MIDDLEWARE += ["sessions.middleware.UserTimeZoneMiddleware"]
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env_str("DJANGO_STATIC_ROOT", str(BASE_DIR / "staticfiles")))
+
+# Coaches' photos and videos (protocols.models.media), through Django's
+# storage API. "files" (the default): on this machine, in MEDIA_ROOT beside
+# the SQLite database (/data/media in the image, on its volume), served by
+# protocols.media_views at /media/. "s3": an S3-compatible bucket, for several
+# replicas; the browser then loads media from the bucket (or its custom
+# domain), which the CSP below allows. Names are new for each upload, so
+# either way a file may be cached for a year.
+_MEDIA_STORAGES = ("files", "s3")
+MEDIA_STORAGE = env_str("DJANGO_MEDIA_STORAGE", "files").strip()
+if MEDIA_STORAGE not in _MEDIA_STORAGES:
+    raise ImproperlyConfigured(
+        f"DJANGO_MEDIA_STORAGE={MEDIA_STORAGE!r}: use one of {', '.join(_MEDIA_STORAGES)}."
+    )
+_DEFAULT_MEDIA_ROOT = (
+    Path(DATABASES["default"]["NAME"]).parent / "media" if _ON_SQLITE else BASE_DIR / "media"
+)
+MEDIA_ROOT = Path(env_str("DJANGO_MEDIA_ROOT", "").strip() or _DEFAULT_MEDIA_ROOT)
+MEDIA_URL = "/media/"
+MEDIA_CACHE_CONTROL = "public, max-age=31536000, immutable"
+_MEDIA_ORIGINS: list[str] = []
+if MEDIA_STORAGE == "files":
+    _MEDIA_BACKEND = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+else:
+    _MEDIA_BACKEND, _MEDIA_ORIGINS = s3_media_storage(MEDIA_CACHE_CONTROL)
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _MEDIA_BACKEND,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
@@ -346,7 +418,9 @@ CONTENT_SECURITY_POLICY = {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
-        "img-src": ["'self'", "data:"],
+        "img-src": ["'self'", "data:", *_MEDIA_ORIGINS],
+        # Coaches' demo videos (and posters), from this site or the media bucket.
+        "media-src": ["'self'", *_MEDIA_ORIGINS],
         "object-src": ["'none'"],
         "base-uri": ["'none'"],
         "frame-ancestors": ["'none'"],

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import media_views, views
 
 app_name = "protocols"
 
@@ -9,4 +9,6 @@ urlpatterns = [
     path("disclaimer/", views.disclaimer, name="disclaimer"),
     path("protocols/<slug:slug>/", views.protocol_detail, name="protocol"),
     path("exercises/<slug:slug>/", views.exercise_detail, name="exercise"),
+    # Coaches' uploads, when stored on this machine (settings.MEDIA_URL).
+    path("media/<path:name>", media_views.media_file, name="media"),
 ]

@@ -3,7 +3,7 @@ from django.shortcuts import get_object_or_404, render
 
 from accounts.models import Disclaimer
 
-from .models import Exercise, Protocol
+from .models import CoachMedia, Exercise, Protocol
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -18,7 +18,9 @@ def protocol_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def exercise_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    exercise = get_object_or_404(Exercise.objects.select_related("circuit__protocol"), slug=slug)
+    exercise = get_object_or_404(
+        Exercise.objects.select_related("circuit__protocol", "demo_video"), slug=slug
+    )
     neighbours = list(
         Exercise.objects.filter(circuit__protocol=exercise.circuit.protocol_id, is_active=True)
         .order_by("circuit__number", "position")
@@ -37,6 +39,10 @@ def exercise_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "protocol": exercise.circuit.protocol,
             "previous_exercise": previous_exercise,
             "next_exercise": next_exercise,
+            # Only a protocol with uploads spends the query on photos.
+            "coach_media": CoachMedia.of(exercise)
+            if exercise.circuit.protocol.has_coach_media
+            else None,
         },
     )
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.safety import safety_gate_required
-from protocols.models import Protocol
+from protocols.models import CoachMedia, Protocol
 
 from .forms import ReflectionForm, RestForm, SkipForSessionForm, StartForm, StepForm
 from .models import HIGH_PAIN, TrainingSession
@@ -19,9 +19,12 @@ NOTHING_TO_FOLLOW = (
 )
 
 
-def _get_session_for_user(request: HttpRequest, session_id: int) -> TrainingSession:
-    """The signed-in user's session; anyone else's is a 404."""
-    return get_object_or_404(TrainingSession.objects.for_user(request.user), pk=session_id)
+def _get_session_for_user(request: HttpRequest, session_id: int, *related: str) -> TrainingSession:
+    """The signed-in user's session, with `related` joined in; anyone else's is a 404."""
+    sessions = TrainingSession.objects.for_user(request.user)
+    if related:  # select_related() with no names would join every relation
+        sessions = sessions.select_related(*related)
+    return get_object_or_404(sessions, pk=session_id)
 
 
 @safety_gate_required
@@ -54,7 +57,8 @@ def start(request: HttpRequest) -> HttpResponse:
 @safety_gate_required
 def session_screen(request: HttpRequest, session_id: int) -> HttpResponse:
     """Whatever comes now in a session: a step, a rest, or its summary."""
-    session = _get_session_for_user(request, session_id)
+    # The protocol in the same query: its `has_coach_media` says whether to look for media.
+    session = _get_session_for_user(request, session_id, "protocol")
     if not session.is_in_progress:
         return redirect("training_sessions:summary", session.pk)
     if session.skipping_exercises:
@@ -87,6 +91,11 @@ def session_screen(request: HttpRequest, session_id: int) -> HttpResponse:
             "exercise": session.instructions_for(step),
             "up_next_text": session.up_next(step),
             "just_skipped": session.just_skipped,
+            # The coach's current photos and video (not a copy kept with the
+            # session); looked for only when the protocol has some: two queries.
+            "coach_media": CoachMedia.for_slug(step.exercise_slug)
+            if session.protocol.has_coach_media
+            else None,
         },
     )
 

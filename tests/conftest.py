@@ -113,6 +113,17 @@ def _fast_and_plain(settings):
 
 
 @pytest.fixture(autouse=True)
+def _temporary_media_root(settings, tmp_path) -> Path:
+    """Coaches' uploads go to a folder of the test's own, on the machine's disk."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    }
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     """Nothing cached (protocol notes, disclaimer, referral link, logins, throttle
     counts) leaks between tests."""

@@ -6,6 +6,8 @@ so nobody ships a page without deciding who may see it.
 """
 
 import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from protocols.models import Exercise, Protocol
@@ -29,6 +31,8 @@ PUBLIC = {
     "accounts:password_reset_complete",
     "ops:service-worker",
     "ops:offline",
+    # Coaches' photos and videos: shown on the public exercise pages.
+    "protocols:media",
 }
 # A signed-in person's own pages, with no object in the URL.
 SIGNED_IN = {
@@ -105,8 +109,14 @@ def sample(alice, bob, protocol, disclaimer):
         "protocols:exercise": {"slug": Exercise.objects.first().slug},
         "accounts:password_reset_confirm": {"uidb64": "MQ", "token": "set-password"},
         "accounts:signup_complete": {"token": "not-a-token"},
+        "protocols:media": {"name": stored_upload()},
         "session": {"session_id": session.pk},
     }
+
+
+def stored_upload() -> str:
+    """A file as the upload code names it, in the test's media folder."""
+    return default_storage.save("coach/" + "0" * 32 + "-480w.webp", ContentFile(b"RIFF"))
 
 
 def url_for(name, sample):

@@ -49,3 +49,15 @@ def test_a_gate_left_open_by_raw_sql_is_reported_then_fixed(alice):
     assert "safety gate: last_red_flag_at is None" in run("--fix")
     alice.refresh_from_db()
     assert alice.last_red_flag_at is not None
+
+
+def test_a_coach_media_flag_left_behind_is_reported_then_fixed(protocol):
+    from protocols.models import Protocol
+
+    Protocol.objects.update(has_coach_media=True)  # no photo or video exists
+    with pytest.raises(CommandError, match="1 derived row"):
+        run()
+    assert "Lower Back Relief: coach media: has_coach_media is True, should be False" in run(
+        "--fix"
+    )
+    assert not Protocol.objects.get().has_coach_media

@@ -88,9 +88,9 @@ SWEEPS = {
         "history:settings",
     },
 }
-# Classified URLs that are no page to look at: the service worker's script
-# and the CSV download.
-NOT_PAGES = {"ops:service-worker", "history:export_csv"}
+# Classified URLs that are no page to look at: the service worker's script,
+# the CSV download and coaches' uploaded files.
+NOT_PAGES = {"ops:service-worker", "history:export_csv", "protocols:media"}
 
 
 def test_every_page_is_audited():

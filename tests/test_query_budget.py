@@ -25,7 +25,7 @@ from protocols.models import Exercise, Protocol
 from sessions.models import TrainingPreferences, TrainingSession
 from tests.conftest import QUERY_COUNTS, clear_safety_gate
 from tests.history_helpers import many_past_sessions
-from tests.test_access_sweep import OWNED, PUBLIC, SIGNED_IN, TOKEN
+from tests.test_access_sweep import OWNED, PUBLIC, SIGNED_IN, TOKEN, stored_upload
 
 BUDGET = 6
 LONG_HISTORY = 5_000
@@ -43,7 +43,7 @@ def count_queries(client: Client, url: str) -> tuple[int, int]:
 
 def fetch(client: Client, url: str):
     response = client.get(url)
-    if response.streaming:  # the CSV export queries as it streams
+    if response.streaming:  # the CSV export queries as it streams; media files stream too
         b"".join(response.streaming_content)
     return response
 
@@ -67,6 +67,7 @@ def pages_at_rest(protocol: Protocol, token: str) -> dict[str, str]:
         "accounts:password_reset_complete": reverse("accounts:password_reset_complete"),
         "ops:service-worker": reverse("ops:service-worker"),
         "ops:offline": reverse("ops:offline"),
+        "protocols:media": reverse("protocols:media", args=[stored_upload()]),
         "training_sessions:start": reverse("training_sessions:start"),
         "accounts:account": reverse("accounts:account"),
         "accounts:delete": reverse("accounts:delete"),

@@ -155,3 +155,117 @@ def test_an_unknown_login_cache_fails_loudly():
     result = load_settings(DJANGO_SESSION_CACHE="redis")
     assert result.returncode != 0
     assert "DJANGO_SESSION_CACHE='redis': use one of files, none." in result.stderr
+
+
+# --- Coaches' media storage -------------------------------------------------------
+
+MEDIA = "{'root': str(s.MEDIA_ROOT), 'url': s.MEDIA_URL, 'default': s.STORAGES['default'], "
+MEDIA += "'csp': s.CONTENT_SECURITY_POLICY['DIRECTIVES']}"
+
+
+def test_media_live_beside_the_sqlite_database_by_default(tmp_path):
+    media = settings_as_json(MEDIA, DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    assert media["root"] == str(tmp_path / "media")
+    assert media["url"] == "/media/"
+    assert media["default"] == {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    assert media["csp"]["media-src"] == ["'self'"]
+    assert media["csp"]["img-src"] == ["'self'", "data:"]
+
+
+def test_django_media_root_moves_them(tmp_path):
+    media = settings_as_json(MEDIA, DJANGO_MEDIA_ROOT=str(tmp_path / "uploads"))
+    assert media["root"] == str(tmp_path / "uploads")
+
+
+S3 = {
+    "DJANGO_MEDIA_STORAGE": "s3",
+    "DJANGO_S3_BUCKET": "backrelief-media",
+    "DJANGO_S3_ENDPOINT_URL": "https://s3.eu-central-1.example.com/",
+    "DJANGO_S3_REGION": "eu-central-1",
+    "DJANGO_S3_ACCESS_KEY_ID": "AKIAEXAMPLE",
+    "DJANGO_S3_SECRET_ACCESS_KEY": "not-a-real-secret",
+}
+
+
+def test_s3_storage_is_set_by_environment_variables():
+    media = settings_as_json(MEDIA, **S3)
+    assert media["default"] == {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": "backrelief-media",
+            "endpoint_url": "https://s3.eu-central-1.example.com",
+            "region_name": "eu-central-1",
+            "access_key": "AKIAEXAMPLE",
+            "secret_key": "not-a-real-secret",
+            "custom_domain": None,
+            "querystring_auth": False,
+            "file_overwrite": False,
+            "default_acl": None,
+            "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+        },
+    }
+    # The browser loads media from the endpoint: the policy allows it, and nothing else.
+    assert media["csp"]["media-src"] == ["'self'", "https://s3.eu-central-1.example.com"]
+    assert media["csp"]["img-src"] == ["'self'", "data:", "https://s3.eu-central-1.example.com"]
+
+
+def test_a_custom_domain_is_where_s3_media_load_from():
+    media = settings_as_json(MEDIA, **S3, DJANGO_S3_CUSTOM_DOMAIN="media.example.com")
+    assert media["default"]["OPTIONS"]["custom_domain"] == "media.example.com"
+    assert media["csp"]["media-src"] == ["'self'", "https://media.example.com"]
+
+
+def media_url_and_policy(**env) -> tuple[str, list[str]]:
+    """Where django-storages links an upload, and the CSP's media-src, for `env`."""
+    code = (
+        "import django, json, os; os.environ['DJANGO_SETTINGS_MODULE'] = 'backrelief.settings'; "
+        "django.setup(); from django.conf import settings; "
+        "from django.core.files.storage import default_storage; "
+        "print(json.dumps([default_storage.url('coach/a-480w.webp'), "
+        "settings.CONTENT_SECURITY_POLICY['DIRECTIVES']['media-src']]))"
+    )
+    result = fresh_settings(code, **env)
+    assert result.returncode == 0, result.stderr
+    return tuple(json.loads(result.stdout))
+
+
+@pytest.mark.parametrize(
+    ("changes", "origin", "path"),
+    [
+        (
+            {"DJANGO_S3_ENDPOINT_URL": ""},
+            "https://backrelief-media.s3.eu-central-1.amazonaws.com",
+            "",
+        ),
+        ({}, "https://s3.eu-central-1.example.com", "/backrelief-media"),
+        ({"DJANGO_S3_CUSTOM_DOMAIN": "media.example.com"}, "https://media.example.com", ""),
+    ],
+)
+def test_s3_media_load_from_the_one_origin_the_policy_allows(changes, origin, path):
+    url, media_src = media_url_and_policy(**(S3 | changes))
+    assert url == f"{origin}{path}/coach/a-480w.webp"
+    assert media_src == ["'self'", origin]
+
+
+def test_without_keys_boto3_finds_its_own_credentials():
+    env = {k: v for k, v in S3.items() if "KEY" not in k}
+    media = settings_as_json(MEDIA, **env)
+    assert media["default"]["OPTIONS"]["access_key"] is None
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"DJANGO_MEDIA_STORAGE": "ftp"}, "DJANGO_MEDIA_STORAGE='ftp': use one of files, s3."),
+        ({"DJANGO_MEDIA_STORAGE": "s3"}, "DJANGO_MEDIA_STORAGE=s3 needs DJANGO_S3_BUCKET."),
+        ({**S3, "DJANGO_S3_ENDPOINT_URL": "s3.example.com"}, "is not a URL"),
+        ({**S3, "DJANGO_S3_CUSTOM_DOMAIN": "https://cdn.example.com/"}, "host name only"),
+        ({**S3, "DJANGO_S3_SECRET_ACCESS_KEY": ""}, "Set both DJANGO_S3_ACCESS_KEY_ID and"),
+    ],
+)
+def test_a_bad_media_setting_stops_the_app_with_one_clear_line(env, message):
+    result = load_settings(**env)
+    assert result.returncode != 0
+    last_line = result.stderr.strip().splitlines()[-1]
+    assert last_line.startswith("django.core.exceptions.ImproperlyConfigured: ")
+    assert message in last_line

@@ -3,8 +3,9 @@
  * It keeps one thing on the phone: the shell needed to say "you are offline"
  * (the offline page, the CSS and the icon). Everything else goes to the
  * network, untouched and uncached: pages (a user's sessions and history are
- * personal), form posts, the admin. A page that cannot be fetched shows the
- * offline page instead.
+ * personal), form posts, the admin, coaches' photos and videos (/media/,
+ * which the browser's own cache keeps). A page that cannot be fetched shows
+ * the offline page instead.
  */
 "use strict";
 

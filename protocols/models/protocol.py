@@ -33,6 +33,25 @@ class ProtocolQuerySet(models.QuerySet):
             ),
         )
 
+    def refresh_has_coach_media(self) -> int:
+        """Set `has_coach_media` from what is stored now (one UPDATE).
+
+        Called by the photo and video models when they change: see `Protocol.has_coach_media`.
+        """
+        return self.update(has_coach_media=_has_coach_media())
+
+    def with_computed_coach_media(self) -> ProtocolQuerySet:
+        """Annotate `computed_has_coach_media`, what `has_coach_media` should be."""
+        return self.annotate(computed_has_coach_media=_has_coach_media())
+
+
+def _has_coach_media() -> models.Exists:
+    return models.Exists(
+        Exercise.objects.filter(circuit__protocol=models.OuterRef("pk")).filter(
+            models.Q(photos__isnull=False) | models.Q(demo_video__isnull=False)
+        )
+    )
+
 
 class ProtocolManager(models.Manager.from_queryset(ProtocolQuerySet)):
     def get_by_natural_key(self, slug: str) -> Protocol:
@@ -43,6 +62,10 @@ class Protocol(models.Model):
     name = models.CharField(max_length=120)
     slug = models.SlugField(max_length=120, unique=True)
     summary = models.TextField(help_text="Shown on the landing and protocol pages.")
+    # Derived: whether any of its exercises has a coach's photo or video. The
+    # step screen reads it with the session (no query) and looks for media
+    # only when it is set, so a protocol without uploads costs nothing more.
+    has_coach_media = models.BooleanField(default=False, editable=False)
 
     objects = ProtocolManager()
 
@@ -180,6 +203,11 @@ class Exercise(models.Model):
         "active",
         default=True,
         help_text="Untick to retire an exercise: it leaves new sessions, history keeps it.",
+    )
+    coach_media_replaces_illustration = models.BooleanField(
+        "coach's media replace the built-in illustration",
+        default=False,
+        help_text="Tick to show only your photos and video, without the built-in drawing.",
     )
 
     objects = ExerciseManager()
