@@ -366,6 +366,26 @@ def test_the_step_screen_shows_the_exercise_photos(client, alice, alice_session,
     assert "coach-media" not in client.get(alice_session.get_absolute_url()).content.decode()
 
 
+def test_a_coachs_photos_replace_the_drawing_only_when_the_coach_says_so(
+    client, alice, alice_session, sweep
+):
+    from tests.conftest import clear_safety_gate
+
+    clear_safety_gate(alice)
+    client.force_login(alice)
+    add_photo(sweep, alt="Start: lying on the left side")
+    drawing = 'class="illo '
+    assert drawing in client.get(alice_session.get_absolute_url()).content.decode()
+    assert drawing in client.get(sweep.get_absolute_url()).content.decode()
+
+    sweep.coach_media_replaces_illustration = True
+    sweep.save()
+    for page in (alice_session.get_absolute_url(), sweep.get_absolute_url()):
+        content = client.get(page).content.decode()
+        assert drawing not in content
+        assert 'alt="Start: lying on the left side"' in content
+
+
 def test_with_media_the_step_screen_costs_two_queries_more(
     client, alice, alice_session, sweep, django_assert_num_queries, settings
 ):
