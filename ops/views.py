@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 
+from protocols.illustrations import ILLUSTRATIONS, illustration_svg
 from sessions.middleware import same_for_everyone
 
 # What the service worker keeps for offline use: the offline page and the
@@ -56,7 +57,14 @@ def offline(request: HttpRequest) -> HttpResponse:
 
 
 def _offline_html() -> str:
-    return render_to_string("ops/offline.html")
+    # Every built-in picture, still: offline, a person in the middle of a
+    # session still sees how the next movement goes. Drawn from code, not
+    # from anyone's data, so the page stays the same for everyone.
+    movements = [
+        (illustration.title, illustration_svg(slug, "offline"))
+        for slug, illustration in ILLUSTRATIONS.items()
+    ]
+    return render_to_string("ops/offline.html", {"movements": movements})
 
 
 def _shell() -> tuple[list[str], str]:

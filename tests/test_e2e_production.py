@@ -84,3 +84,32 @@ def test_offline_a_page_is_replaced_by_the_offline_page(page, protocol):
 
     page.get_by_role("link", name="Try again").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Side Lying Thoracic Sweep")
+
+
+def test_offline_after_the_first_step_the_next_steps_picture_shows(
+    page, live_server, alice, protocol
+):
+    """A session started online: with the connection gone, the next movement is still drawn."""
+    from accounts.models import Disclaimer
+    from tests.conftest import clear_safety_gate, sign_in
+
+    Disclaimer.objects.get_or_create(
+        version=1, defaults={"text": "Not medical advice.", "published": True}
+    )
+    clear_safety_gate(alice)
+    sign_in(page, live_server, alice)
+    page.goto("/session/")
+    page.get_by_role("button", name="Start").click()
+    assert page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    page.get_by_role("button", name="Done").click()
+    expect(page.get_by_text("Step 2 of 21")).to_be_visible()
+
+    page.context.set_offline(True)
+    try:
+        page.reload()
+        expect(page.get_by_role("heading", level=1)).to_have_text("You are offline")
+        hip_cars = page.get_by_role("img", name=re.compile("^Hip CARs"))
+        expect(hip_cars.first).to_be_visible()
+        assert axe_violations(page) == []
+    finally:
+        page.context.set_offline(False)

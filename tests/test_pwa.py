@@ -130,6 +130,18 @@ def test_the_offline_page_is_the_same_for_everyone(client, alice):
     assert "Cookie" not in signed_in.get("Vary", "")
 
 
+def test_the_offline_page_draws_every_movement_with_no_query(client, db, django_assert_num_queries):
+    from protocols.illustrations import ILLUSTRATIONS
+
+    with django_assert_num_queries(0):
+        content = client.get("/offline/").content.decode()
+    assert content.count('role="img"') >= len(ILLUSTRATIONS) == 7
+    for illustration in ILLUSTRATIONS.values():
+        assert (
+            f'<h3 class="h6 mt-3 mb-1">{illustration.title}</h3>'.replace("'", "&#x27;") in content
+        )
+
+
 @pytest.fixture(scope="session")
 def node() -> str:
     path = shutil.which("node")
