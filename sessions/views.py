@@ -87,6 +87,8 @@ def session_screen(request: HttpRequest, session_id: int) -> HttpResponse:
             "exercise": session.instructions_for(step),
             "up_next_text": session.up_next(step),
             "just_skipped": session.just_skipped,
+            # Guide me plays this; the page carries it as data, not as a script.
+            "pacing": [prompt.as_json() for prompt in step.pacing()],
         },
     )
 
