@@ -78,51 +78,29 @@ def pacing_plan(
     prompts: list[Prompt] = []
     for side in ("first", "other"):
         for direction in directions:
-            where = f"{side.capitalize()} {part}" + (f", {direction}" if direction else "")
+            way = f", {direction}" if direction else ""
             if side == "first" and direction == directions[0]:
-                prompts.append(
-                    Prompt(
-                        "get_ready",
-                        f"First {part} (your easier one)"
-                        + (f", {direction}" if direction else "")
-                        + " — get ready",
-                        get_ready_seconds,
-                        side,
-                        direction,
-                    )
-                )
+                kind, seconds = "get_ready", get_ready_seconds
+                text = f"First {part} (your easier one){way} — get ready"
             elif direction == directions[0]:
-                prompts.append(
-                    Prompt(
-                        "change_side",
-                        f"Change {part}s: other {part}" + (f", {direction}" if direction else ""),
-                        change_side_seconds,
-                        side,
-                        direction,
-                    )
-                )
+                kind, seconds = "change_side", change_side_seconds
+                text = f"Change {part}s: other {part}{way}"
             else:
-                prompts.append(
-                    Prompt(
-                        "change_direction",
-                        f"Same {part}, now {direction}",
-                        change_direction_seconds,
-                        side,
-                        direction,
-                    )
+                kind, seconds = "change_direction", change_direction_seconds
+                text = f"Same {part}, now {direction}"
+            prompts.append(Prompt(kind, text, seconds, side, direction))
+            prompts.extend(
+                Prompt(
+                    "rep",
+                    f"{side.capitalize()} {part}{way} · rep {rep} of {reps}",
+                    seconds_per_rep,
+                    side,
+                    direction,
+                    rep,
+                    reps,
                 )
-            for rep in range(1, reps + 1):
-                prompts.append(
-                    Prompt(
-                        "rep",
-                        f"{where} · rep {rep} of {reps}",
-                        seconds_per_rep,
-                        side,
-                        direction,
-                        rep,
-                        reps,
-                    )
-                )
+                for rep in range(1, reps + 1)
+            )
     prompts.append(Prompt("done", "Done", 0))
     return prompts
 
