@@ -31,7 +31,7 @@ class ExerciseInline(admin.StackedInline):
         ("position", "label", "is_active"),
         ("name", "slug"),
         "subtitle",
-        ("reps", "per_side", "seconds_per_rep", "rest_after_seconds"),
+        ("reps", "per_side", "seconds_per_rep", "get_ready_seconds", "rest_after_seconds"),
         "cue",
         "how_to",
         "easier",

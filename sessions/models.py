@@ -32,6 +32,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from protocols.models import ExerciseNotes, PerSide, Protocol, Step
+from protocols.pacing import (
+    DEFAULT_GET_READY_SECONDS,
+    DEFAULT_SECONDS_PER_REP,
+    Prompt,
+    pacing_plan,
+)
 
 from .progress import Progress, first_week_shown, runs
 
@@ -59,6 +65,10 @@ def plan_from_steps(steps: list[Step]) -> list[dict]:
             "subtitle": step.exercise.subtitle,
             "prescription": step.exercise.prescription,
             "per_side": step.exercise.per_side,
+            # What Guide me paces the set from: the session's copy, not the live exercise.
+            "reps": step.exercise.reps,
+            "seconds_per_rep": step.exercise.seconds_per_rep,
+            "get_ready_seconds": step.exercise.get_ready_seconds,
             "ends_round": step.ends_round,
             "rest": step.rest_after_seconds,
         }
@@ -88,6 +98,9 @@ class PlannedStep:
     per_side: str
     ends_round: bool
     rest: int
+    reps: int
+    seconds_per_rep: int
+    get_ready_seconds: int
 
     @classmethod
     def from_plan(cls, plan: list[dict], number: int) -> PlannedStep:
@@ -106,6 +119,10 @@ class PlannedStep:
             per_side=entry["per_side"],
             ends_round=entry["ends_round"],
             rest=entry["rest"],
+            # Plans from before Guide me: the reps are the prescription's first word.
+            reps=entry.get("reps") or _reps_in(entry["prescription"]),
+            seconds_per_rep=entry.get("seconds_per_rep", DEFAULT_SECONDS_PER_REP),
+            get_ready_seconds=entry.get("get_ready_seconds", DEFAULT_GET_READY_SECONDS),
         )
 
     @property
@@ -124,6 +141,21 @@ class PlannedStep:
             PerSide.EACH_LEG: "your easier leg first, then the other",
             PerSide.EACH_WAY_EACH_LEG: "forwards, then backwards, then the other leg",
         }.get(self.per_side, "")
+
+    def pacing(self) -> list[Prompt]:
+        """The prompts Guide me plays for this step (see `protocols.pacing`)."""
+        return pacing_plan(
+            reps=self.reps,
+            per_side=self.per_side,
+            seconds_per_rep=self.seconds_per_rep,
+            get_ready_seconds=self.get_ready_seconds,
+        )
+
+
+def _reps_in(prescription: str) -> int:
+    """The number that starts "5 reps each side"; 1 if the words were ever anything else."""
+    first = prescription.split(maxsplit=1)[0] if prescription else ""
+    return int(first) if first.isdigit() and int(first) > 0 else 1
 
 
 # What ProgressSummary is computed from: a change to any of these, by any

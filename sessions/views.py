@@ -96,6 +96,8 @@ def session_screen(request: HttpRequest, session_id: int) -> HttpResponse:
             "coach_media": CoachMedia.for_slug(step.exercise_slug)
             if session.protocol.has_coach_media
             else None,
+            # Guide me plays this; the page carries it as data, not as a script.
+            "pacing": [prompt.as_json() for prompt in step.pacing()],
         },
     )
 

@@ -14,6 +14,7 @@ EXERCISE_FIELDS = [
     "reps",
     "per_side",
     "seconds_per_rep",
+    "get_ready_seconds",
     "rest_after_seconds",
     "cue",
     "how_to",
@@ -171,3 +172,28 @@ def test_a_date_in_the_calendar_still_filters_the_sessions(client, coach, alice_
         reverse("admin:training_sessions_trainingsession_changelist"), {"started_at__year": year}
     )
     assert list(response.context["cl"].result_list) == [alice_session]
+
+
+def test_a_coach_sets_the_tempo_and_get_ready_time_inline(client, coach, protocol):
+    client.force_login(coach)
+    circuit = Circuit.objects.get(number=1)
+    url = reverse("admin:protocols_circuit_change", args=[circuit.pk])
+
+    changes = {"1b": {"seconds_per_rep": 8, "get_ready_seconds": 10}}
+    response = client.post(url, circuit_form_data(circuit, **changes))
+
+    assert response.status_code == 302, response.context and response.context["errors"]
+    hip_cars = Exercise.objects.get(label="1b")
+    assert (hip_cars.seconds_per_rep, hip_cars.get_ready_seconds) == (8, 10)
+    assert hip_cars.pacing()[0].seconds == 10
+
+
+def test_a_get_ready_time_over_thirty_seconds_is_refused(client, coach, protocol):
+    client.force_login(coach)
+    circuit = Circuit.objects.get(number=1)
+    url = reverse("admin:protocols_circuit_change", args=[circuit.pk])
+
+    response = client.post(url, circuit_form_data(circuit, **{"1a": {"get_ready_seconds": 31}}))
+
+    assert response.status_code == 200
+    assert Exercise.objects.get(label="1a").get_ready_seconds == 5

@@ -93,7 +93,7 @@ def test_a_whole_session_with_a_double_tap_a_reload_and_the_back_button(
     expect(page.get_by_role("heading", level=1, name="Rest")).to_be_visible()
     expect(page.get_by_text("Round 1 of 3 done")).to_be_visible()
     assert int(page.locator("[data-countdown]").inner_text()) > 20
-    page.get_by_role("button", name="15 seconds more").click()
+    page.get_by_role("button", name="+15 s (15 seconds more)", exact=True).click()
     assert int(page.locator("[data-countdown]").inner_text()) > 35
     assert_no_horizontal_scroll(page)
     assert axe_violations(page) == []
@@ -162,7 +162,9 @@ def test_the_whole_session_works_without_javascript(browser, live_server, alice,
     for number in range(1, 22):
         if number in (3, 5, 7, 9, 11, 13, 16, 19):  # a rest comes first, with no countdown
             expect(page.get_by_role("heading", level=1, name="Rest")).to_be_visible()
-            expect(page.get_by_role("button", name="15 seconds more")).to_be_hidden()
+            expect(
+                page.get_by_role("button", name="+15 s (15 seconds more)", exact=True)
+            ).to_be_hidden()
             expect(page.get_by_role("button", name="Continue")).to_be_visible()
         do_step(page, number, rest_button="Continue")
     page.get_by_role("button", name="Save and see the summary").click()

@@ -148,3 +148,37 @@ def test_the_rest_countdown_survives_a_reload(alice_session):
 def test_referral_when_pain_is_high_or_worse(alice_session, before, after, referral):
     alice_session.pain_before, alice_session.pain_after = before, after
     assert alice_session.needs_referral is referral
+
+
+def test_the_plan_keeps_what_guide_me_paces_from(alice, protocol):
+    session = TrainingSession.start(alice, Protocol.objects.with_exercises().get(), None)
+    hip_cars = session.plan[1]
+    assert (hip_cars["exercise"], hip_cars["reps"]) == ("hip-cars", 3)
+    assert (hip_cars["seconds_per_rep"], hip_cars["get_ready_seconds"]) == (6, 5)
+
+
+def test_a_coachs_tempo_edit_does_not_move_a_session_in_progress(alice, protocol):
+    session = TrainingSession.start(alice, Protocol.objects.with_exercises().get(), None)
+    Exercise.objects.filter(slug="side-lying-thoracic-sweep").update(
+        seconds_per_rep=9, get_ready_seconds=20, reps=2
+    )
+    prompts = session.current_step.pacing()
+    assert prompts[0].seconds == 5
+    assert {p.seconds for p in prompts if p.kind == "rep"} == {3}
+    assert sum(p.kind == "rep" for p in prompts) == 10
+
+
+def test_a_plan_from_before_guide_me_is_paced_at_the_defaults(alice, protocol):
+    session = TrainingSession.start(alice, Protocol.objects.with_exercises().get(), None)
+    for entry in session.plan:
+        del entry["reps"], entry["seconds_per_rep"], entry["get_ready_seconds"]
+    session.save(update_fields=["plan"])
+    session.refresh_from_db()
+
+    step = session.current_step
+    assert (step.reps, step.seconds_per_rep, step.get_ready_seconds) == (5, 3, 5)
+    prompts = step.pacing()
+    assert [p.text for p in prompts[:2]] == [
+        "First side (your easier one) — get ready",
+        "First side · rep 1 of 5",
+    ]

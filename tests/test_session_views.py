@@ -1,5 +1,7 @@
 """The guided session through the test client: every view, happy and unhappy paths."""
 
+import json
+
 import pytest
 from django.urls import reverse
 
@@ -518,3 +520,21 @@ def test_the_summary_buttons_say_what_they_do(signed_in, alice_session):
     tap_through(signed_in, alice_session)
     content = signed_in.get(url("summary", alice_session)).content.decode()
     assert ">Edit pain and notes</a>" in content and ">Done</a>" in content
+
+
+def test_the_step_screen_carries_the_sets_pacing_plan_as_json(signed_in, alice_session):
+    content = signed_in.get(alice_session.get_absolute_url()).content.decode()
+    start = content.index('<script id="pacing-plan" type="application/json">')
+    body = content[content.index(">", start) + 1 : content.index("</script>", start)]
+    prompts = json.loads(body)
+    assert prompts[0] == {
+        "kind": "get_ready",
+        "text": "First side (your easier one) — get ready",
+        "seconds": 5,
+        "side": "first",
+        "direction": None,
+        "rep": None,
+        "of": None,
+    }
+    assert [p["kind"] for p in prompts].count("rep") == 10  # 1a: 5 each side
+    assert prompts[-1]["kind"] == "done"

@@ -2,7 +2,6 @@
 
 from .media import CoachMedia, ExercisePhoto, ExerciseVideo
 from .protocol import (
-    SETUP_SECONDS_PER_STEP,
     Circuit,
     Exercise,
     ExerciseNotes,
@@ -15,7 +14,6 @@ from .protocol import (
 )
 
 __all__ = [
-    "SETUP_SECONDS_PER_STEP",
     "Circuit",
     "CoachMedia",
     "Exercise",

@@ -16,9 +16,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 
-# Time to get into position, read the screen and tap Done, added to every
-# step when estimating how long a session takes.
-SETUP_SECONDS_PER_STEP = 10
+from protocols.pacing import DEFAULT_GET_READY_SECONDS, PerSide, Prompt, pacing_plan, total_seconds
 
 
 class ProtocolQuerySet(models.QuerySet):
@@ -146,19 +144,6 @@ class Circuit(models.Model):
     natural_key.dependencies = ["protocols.protocol"]
 
 
-class PerSide(models.TextChoices):
-    """How the reps of one round are repeated: the multiplier is in `sides`."""
-
-    EACH_SIDE = "each_side", "each side"
-    EACH_LEG = "each_leg", "each leg"
-    EACH_WAY_EACH_LEG = "each_way_each_leg", "each way on each leg"
-
-    @property
-    def sides(self) -> int:
-        # "Each way on each leg": both directions, then both again on the other leg.
-        return 4 if self is PerSide.EACH_WAY_EACH_LEG else 2
-
-
 class ExerciseManager(models.Manager):
     def get_by_natural_key(self, slug: str) -> Exercise:
         return self.get(slug=slug)
@@ -191,7 +176,14 @@ class Exercise(models.Model):
     seconds_per_rep = models.PositiveSmallIntegerField(
         default=3,
         validators=[MinValueValidator(1), MaxValueValidator(60)],
-        help_text="Only used to estimate how long a session takes.",
+        help_text="The tempo of one full rep, there and back: Guide me counts at it, "
+        "and the session's length is estimated from it.",
+    )
+    get_ready_seconds = models.PositiveSmallIntegerField(
+        "get ready (seconds)",
+        default=DEFAULT_GET_READY_SECONDS,
+        validators=[MaxValueValidator(30)],
+        help_text="Time to get into position before Guide me counts the first rep.",
     )
     rest_after_seconds = models.PositiveSmallIntegerField(
         "rest after (seconds)",
@@ -241,9 +233,14 @@ class Exercise(models.Model):
     def how_to_steps(self) -> list[str]:
         return [line.strip() for line in self.how_to.splitlines() if line.strip()]
 
-    @property
-    def seconds_per_round(self) -> int:
-        return self.reps * PerSide(self.per_side).sides * self.seconds_per_rep
+    def pacing(self) -> list[Prompt]:
+        """The prompts of one guided set of this exercise (see `protocols.pacing`)."""
+        return pacing_plan(
+            reps=self.reps,
+            per_side=self.per_side,
+            seconds_per_rep=self.seconds_per_rep,
+            get_ready_seconds=self.get_ready_seconds,
+        )
 
 
 @dataclass(frozen=True)
@@ -318,11 +315,12 @@ def build_steps(circuits: Iterable[Circuit]) -> list[Step]:
 
 
 def estimate_seconds(steps: Iterable[Step]) -> int:
-    """How long a session takes: the reps at each exercise's pace, rests, and setup."""
-    return sum(
-        step.exercise.seconds_per_round + step.rest_after_seconds + SETUP_SECONDS_PER_STEP
-        for step in steps
-    )
+    """How long a session takes: each set as Guide me paces it, and the rests.
+
+    A guided set includes its get-ready and change-of-side time, which is
+    the time to get into position, so nothing more is added per step.
+    """
+    return sum(total_seconds(step.exercise.pacing()) + step.rest_after_seconds for step in steps)
 
 
 @dataclass(frozen=True)

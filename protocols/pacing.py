@@ -1,0 +1,110 @@
+"""The pacing plan of one set: the ordered prompts a guide plays, as plain data.
+
+Pure functions of an exercise's numbers (reps, per side, tempo, get-ready
+time), so the server builds the plan, a unit test reads it, and the step
+screen's JavaScript only plays it. It lives in `protocols` beside `PerSide`
+because the estimate of a session's length (`protocols.models`) is computed
+from it too, and `protocols` must not import `sessions`.
+
+Sides are "first" and "other", never left and right: the person starts with
+their easier side (PRODUCT.md), which only they know. The words say so once,
+in the get-ready prompt.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+from django.db import models
+
+# Roll over, change hands or change legs: the time the guide waits between
+# the two sides of a set.
+CHANGE_SIDE_SECONDS = 3
+# Hip CARs: the knee is down after the last forwards circle, so reversing
+# needs only a breath before the first backwards one.
+CHANGE_DIRECTION_SECONDS = 2
+DEFAULT_GET_READY_SECONDS = 5
+# The model field's default before tempos were checked against each movement;
+# a session plan from before then, without its own tempo, is paced at it.
+DEFAULT_SECONDS_PER_REP = 3
+
+
+class PerSide(models.TextChoices):
+    """How the reps of one round are repeated: the multiplier is in `sides`."""
+
+    EACH_SIDE = "each_side", "each side"
+    EACH_LEG = "each_leg", "each leg"
+    EACH_WAY_EACH_LEG = "each_way_each_leg", "each way on each leg"
+
+    @property
+    def sides(self) -> int:
+        # "Each way on each leg": both directions, then both again on the other leg.
+        return 4 if self is PerSide.EACH_WAY_EACH_LEG else 2
+
+
+@dataclass(frozen=True)
+class Prompt:
+    """One thing the guide says and shows, for `seconds`."""
+
+    kind: str  # "get_ready" | "rep" | "change_direction" | "change_side" | "done"
+    text: str
+    seconds: int
+    side: str | None = None  # "first" | "other"
+    direction: str | None = None  # "forwards" | "backwards", Hip CARs only
+    rep: int | None = None
+    of: int | None = None
+
+    def as_json(self) -> dict:
+        return dataclasses.asdict(self)
+
+
+def pacing_plan(
+    *,
+    reps: int,
+    per_side: str,
+    seconds_per_rep: int,
+    get_ready_seconds: int,
+    change_side_seconds: int = CHANGE_SIDE_SECONDS,
+    change_direction_seconds: int = CHANGE_DIRECTION_SECONDS,
+) -> list[Prompt]:
+    """The prompts of one set, in order, ending with "done"."""
+    try:
+        per_side = PerSide(per_side)
+    except ValueError:  # a choice retired since the plan was copied
+        per_side = PerSide.EACH_SIDE
+    part = "side" if per_side is PerSide.EACH_SIDE else "leg"
+    directions = ["forwards", "backwards"] if per_side is PerSide.EACH_WAY_EACH_LEG else [None]
+    prompts: list[Prompt] = []
+    for side in ("first", "other"):
+        for direction in directions:
+            way = f", {direction}" if direction else ""
+            if side == "first" and direction == directions[0]:
+                kind, seconds = "get_ready", get_ready_seconds
+                text = f"First {part} (your easier one){way} — get ready"
+            elif direction == directions[0]:
+                kind, seconds = "change_side", change_side_seconds
+                text = f"Change {part}s: other {part}{way}"
+            else:
+                kind, seconds = "change_direction", change_direction_seconds
+                text = f"Same {part}, now {direction}"
+            prompts.append(Prompt(kind, text, seconds, side, direction))
+            prompts.extend(
+                Prompt(
+                    "rep",
+                    f"{side.capitalize()} {part}{way} · rep {rep} of {reps}",
+                    seconds_per_rep,
+                    side,
+                    direction,
+                    rep,
+                    reps,
+                )
+                for rep in range(1, reps + 1)
+            )
+    prompts.append(Prompt("done", "Done", 0))
+    return prompts
+
+
+def total_seconds(prompts: list[Prompt]) -> int:
+    """How long a guided set takes at its own tempo."""
+    return sum(prompt.seconds for prompt in prompts)
