@@ -57,6 +57,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from protocols.models import Protocol
@@ -100,6 +101,16 @@ def gate_redirect(user, next_url: str) -> HttpResponse | None:
 def continue_to(user, next_url: str) -> HttpResponse:
     """After one step of the gate: the next step it needs, or `next_url` if none."""
     return gate_redirect(user, next_url) or HttpResponseRedirect(next_url)
+
+
+def answered_safety_questions_before_today(user) -> bool:
+    """Whether `user` last answered the questions on an earlier day (the user row: no query).
+
+    Someone who answered today was just asked; the start page asks the others,
+    when they skip the pain score, whether anything is new.
+    """
+    answered = user.last_screening_at
+    return answered is not None and timezone.localdate(answered) < timezone.localdate()
 
 
 def next_url_from(request: HttpRequest) -> str:

@@ -5,10 +5,9 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from accounts.safety import safety_gate_required
+from accounts.safety import answered_safety_questions_before_today, safety_gate_required
 from protocols.models import CoachMedia, Protocol
 
 from .forms import ReflectionForm, RestForm, SkipForSessionForm, StartForm, StepForm
@@ -43,7 +42,7 @@ def start(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         pain_before = form.cleaned_data["pain_before"]
         nothing_to_go_on = pain_before is None and not form.cleaned_data["nothing_new"]
-        if nothing_to_go_on and _answered_safety_questions_before_today(request.user):
+        if nothing_to_go_on and answered_safety_questions_before_today(request.user):
             # No pain score: one tap to say whether anything has changed.
             return render(request, "sessions/anything_new.html", {"next": request.path})
         session = TrainingSession.start(request.user, protocol, pain_before)
@@ -198,12 +197,6 @@ def summary(request: HttpRequest, session_id: int) -> HttpResponse:
             "screening_url": _screening_url(next_url=request.get_full_path()),
         },
     )
-
-
-def _answered_safety_questions_before_today(user) -> bool:
-    """From the user row: no query. (Someone who answered today was just asked.)"""
-    answered = user.last_screening_at
-    return answered is not None and timezone.localdate(answered) < timezone.localdate()
 
 
 def _screening_url(next_url: str) -> str:
