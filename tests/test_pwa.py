@@ -219,3 +219,10 @@ def test_the_worker_serves_its_shell_from_the_cache_and_drops_old_shells(
     assert "backrelief-shell-0000000000000000" not in outcome["cachesAfter"]
     assert "someone-elses-cache" in outcome["cachesAfter"]
     assert len([name for name in outcome["cachesAfter"] if "backrelief" in name]) == 1
+
+
+def test_the_offline_page_travels_compressed(client, db):
+    """It holds no secret (nothing for BREACH to find) and seven drawings: gzip it."""
+    response = client.get("/offline/", headers={"accept-encoding": "gzip"})
+    assert response["Content-Encoding"] == "gzip"
+    assert len(response.content) < 12_000
