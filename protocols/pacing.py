@@ -54,6 +54,8 @@ class Prompt:
     direction: str | None = None  # "forwards" | "backwards", Hip CARs only
     rep: int | None = None
     of: int | None = None
+    # The words the guide speaks, shorter than `text`: a rep is its number.
+    say: str = ""
 
     def as_json(self) -> dict:
         return dataclasses.asdict(self)
@@ -65,10 +67,16 @@ def pacing_plan(
     per_side: str,
     seconds_per_rep: int,
     get_ready_seconds: int,
+    name: str = "",
     change_side_seconds: int = CHANGE_SIDE_SECONDS,
     change_direction_seconds: int = CHANGE_DIRECTION_SECONDS,
 ) -> list[Prompt]:
-    """The prompts of one set, in order, ending with "done"."""
+    """The prompts of one set, in order, ending with "done".
+
+    `name` is what the get-ready prompt says first: the exercise's name and
+    subtitle ("Hamstring Lowering, lying on your back, not the kneeling
+    Nordic curl"), so the person hears which movement before they start.
+    """
     try:
         per_side = PerSide(per_side)
     except ValueError:  # a choice retired since the plan was copied
@@ -82,13 +90,18 @@ def pacing_plan(
             if side == "first" and direction == directions[0]:
                 kind, seconds = "get_ready", get_ready_seconds
                 text = f"First {part} (your easier one){way} — get ready"
+                say = f"First {part}, your easier one{way}. Get ready."
+                if name:
+                    say = f"{name}. {say}"
             elif direction == directions[0]:
                 kind, seconds = "change_side", change_side_seconds
                 text = f"Change {part}s: other {part}{way}"
+                say = f"Change {part}s. Other {part}{way}."
             else:
                 kind, seconds = "change_direction", change_direction_seconds
                 text = f"Same {part}, now {direction}"
-            prompts.append(Prompt(kind, text, seconds, side, direction))
+                say = f"{text}."
+            prompts.append(Prompt(kind, text, seconds, side, direction, say=say))
             prompts.extend(
                 Prompt(
                     "rep",
@@ -98,10 +111,11 @@ def pacing_plan(
                     direction,
                     rep,
                     reps,
+                    say=str(rep),
                 )
                 for rep in range(1, reps + 1)
             )
-    prompts.append(Prompt("done", "Done", 0))
+    prompts.append(Prompt("done", "Done", 0, say="Done."))
     return prompts
 
 

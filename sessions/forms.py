@@ -103,6 +103,20 @@ def time_zone_choices() -> list:
     ]
 
 
+class GuideSettingsForm(forms.ModelForm):
+    """Guide me's sound, speed and whether it carries on: saved from the player as it plays."""
+
+    class Meta:
+        model = TrainingPreferences
+        fields = ["guide_sound", "guide_speed", "guide_carries_on"]
+        labels = {"guide_sound": "Sound", "guide_speed": "Speed"}
+        widgets = {
+            "guide_sound": forms.RadioSelect,
+            "guide_speed": forms.Select(attrs={"class": "form-select"}),
+            "guide_carries_on": forms.CheckboxInput(attrs={"class": "form-check-input"}),
+        }
+
+
 class PreferencesForm(forms.ModelForm):
     time_zone = forms.CharField(
         label="Your time zone",
@@ -131,7 +145,14 @@ class PreferencesForm(forms.ModelForm):
 
     class Meta:
         model = TrainingPreferences
-        fields = ["time_zone", "training_days", "reminder_time"]
+        fields = [
+            "time_zone",
+            "training_days",
+            "reminder_time",
+            *GuideSettingsForm.Meta.fields,
+        ]
+        widgets = GuideSettingsForm.Meta.widgets
+        labels = GuideSettingsForm.Meta.labels
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -141,6 +162,8 @@ class PreferencesForm(forms.ModelForm):
             # An old-style name (say "GB") the list leaves out: keep it selectable.
             choices = [*choices, (chosen, chosen)]
         self.fields["time_zone"].widget.choices = choices
+        # A form from before Guide me (or a bookmarked copy) leaves its settings as they are.
+        self.fields["guide_sound"].required = self.fields["guide_speed"].required = False
         if not chosen:
             # static/js/timezone.js fills in the browser's zone, for the user to save.
             self.fields["time_zone"].widget.attrs["data-browser-time-zone"] = ""
@@ -155,6 +178,12 @@ class PreferencesForm(forms.ModelForm):
 
     def clean_training_days(self) -> list[int]:
         return sorted(set(self.cleaned_data["training_days"]))
+
+    def clean_guide_sound(self) -> str:
+        return self.cleaned_data["guide_sound"] or self.instance.guide_sound
+
+    def clean_guide_speed(self) -> int:
+        return self.cleaned_data["guide_speed"] or self.instance.guide_speed
 
 
 class PrintPeriodForm(forms.Form):

@@ -149,6 +149,7 @@ class PlannedStep:
             per_side=self.per_side,
             seconds_per_rep=self.seconds_per_rep,
             get_ready_seconds=self.get_ready_seconds,
+            name=", ".join(filter(None, [self.name, self.subtitle])),
         )
 
 
@@ -737,6 +738,23 @@ class Weekday(models.IntegerChoices):
 REMINDER_MINUTES = 25
 
 
+class GuideSound(models.TextChoices):
+    """What Guide me sounds like; vibration and the words on screen come with every choice."""
+
+    SPEECH = "speech", "Spoken words and counting"
+    TONES = "tones", "Tones only"
+    OFF = "off", "No sound"
+
+
+class GuideSpeed(models.IntegerChoices):
+    """How fast Guide me plays a set, in per cent of the exercise's own tempo."""
+
+    SLOWER = 75, "0.75× (slower)"
+    NORMAL = 100, "1× (the exercise's own tempo)"
+    FASTER = 125, "1.25×"
+    FASTEST = 150, "1.5× (faster)"
+
+
 class TrainingPreferences(models.Model):
     """When a user means to train, their time zone, and their private calendar feed.
 
@@ -759,10 +777,29 @@ class TrainingPreferences(models.Model):
     # shows the link again whenever the user wants to add it to a calendar, and
     # the feed reveals only when they plan to train (no pain, no notes).
     feed_token = models.CharField(max_length=64, unique=True, default=new_feed_token)
+    # Guide me: kept here, not in the browser, so they follow the person to another device.
+    guide_sound = models.CharField(
+        "Guide me's sound", max_length=10, choices=GuideSound, default=GuideSound.SPEECH
+    )
+    guide_speed = models.PositiveSmallIntegerField(
+        "Guide me's speed", choices=GuideSpeed, default=GuideSpeed.NORMAL
+    )
+    guide_carries_on = models.BooleanField(
+        "Carry on by myself",
+        default=True,
+        help_text="When a guided set ends, record it and go on to the rest and the next "
+        "exercise. Off: the guide waits for you to tap Done.",
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name_plural = "training preferences"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(guide_speed__in=GuideSpeed.values),
+                name="training_preferences_guide_speed_valid",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Training preferences of {self.user}"
@@ -771,6 +808,15 @@ class TrainingPreferences(models.Model):
     def for_user(cls, user) -> TrainingPreferences:
         """The user's preferences, or unsaved defaults (one query)."""
         return cls.objects.filter(user=user).first() or cls(user=user)
+
+    def guide_settings(self) -> dict:
+        """What the step screen's player starts with (plain data for `json_script`)."""
+        return {
+            "sound": self.guide_sound,
+            "speed": self.guide_speed / 100,
+            "carriesOn": self.guide_carries_on,
+            "speeds": [value / 100 for value in GuideSpeed.values],
+        }
 
     @property
     def zone(self) -> zoneinfo.ZoneInfo:

@@ -6,6 +6,7 @@ app_name = "training_sessions"
 
 urlpatterns = [
     path("", views.start, name="start"),
+    path("guide-settings/", views.guide_settings, name="guide_settings"),
     path("<int:session_id>/", views.session_screen, name="session"),
     path("<int:session_id>/step/", views.complete_step, name="complete_step"),
     path("<int:session_id>/skip/", views.skip_step, name="skip_step"),

@@ -2,7 +2,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -10,8 +10,15 @@ from django.views.decorators.http import require_POST
 from accounts.safety import answered_safety_questions_before_today, safety_gate_required
 from protocols.models import CoachMedia, Protocol
 
-from .forms import ReflectionForm, RestForm, SkipForSessionForm, StartForm, StepForm
-from .models import HIGH_PAIN, TrainingSession
+from .forms import (
+    GuideSettingsForm,
+    ReflectionForm,
+    RestForm,
+    SkipForSessionForm,
+    StartForm,
+    StepForm,
+)
+from .models import HIGH_PAIN, GuideSound, TrainingPreferences, TrainingSession
 
 NOTHING_TO_FOLLOW = (
     "There is no exercise to follow yet, so a session cannot start. Please try again later."
@@ -64,6 +71,9 @@ def session_screen(request: HttpRequest, session_id: int) -> HttpResponse:
         session.pass_over_skipped()
         if not session.is_in_progress:
             return redirect("training_sessions:finish", session.pk)
+    # Guide me's sound, speed and carry-on: the person's own, on every device.
+    guide = TrainingPreferences.for_user(request.user).guide_settings()
+    guide["saveUrl"] = reverse("training_sessions:guide_settings")
     if session.resting:
         return render(
             request,
@@ -73,6 +83,7 @@ def session_screen(request: HttpRequest, session_id: int) -> HttpResponse:
                 "done": session.last_step,
                 "up_next": session.current_step,
                 "just_skipped": session.just_skipped,
+                "guide": guide,
             },
         )
     step = session.current_step
@@ -97,8 +108,22 @@ def session_screen(request: HttpRequest, session_id: int) -> HttpResponse:
             else None,
             # Guide me plays this; the page carries it as data, not as a script.
             "pacing": [prompt.as_json() for prompt in step.pacing()],
+            "guide": guide,
+            "guide_sound_choices": GuideSound.choices,
         },
     )
+
+
+@require_POST
+@login_required
+def guide_settings(request: HttpRequest) -> HttpResponse:
+    """Guide me saves a change of sound, speed or carry-on here as it is made (fetch)."""
+    form = GuideSettingsForm(request.POST, instance=TrainingPreferences.for_user(request.user))
+    if not form.is_valid():
+        message = "That guide setting could not be saved; please choose from the options shown."
+        return JsonResponse({"error": message}, status=400)
+    form.save()
+    return HttpResponse(status=204)
 
 
 @require_POST

@@ -319,5 +319,5 @@ def test_history_pages(page, live_server, alice, bob, protocol, disclaimer):
     sweep.visit(reverse("history:detail", args=[sessions[0].pk]), "Session of", "detail")
     sweep.visit(reverse("history:delete", args=[sessions[0].pk]), "Delete this session?", "delete")
     sweep.visit("/history/print/", "training record", "print")
-    sweep.visit("/history/settings/", "Reminders and time zone", "settings")
+    sweep.visit("/history/settings/", "Reminders, time zone and Guide me", "settings")
     sweep.finish()

@@ -95,7 +95,7 @@ def test_the_printable_record_and_the_settings_pass_axe(page, live_server, alice
     page.emulate_media(media="screen")
 
     page.goto(reverse("history:settings"))
-    expect(page.get_by_role("heading", level=1)).to_have_text("Reminders and time zone")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Reminders, time zone and Guide me")
     assert_no_horizontal_scroll(page)
     assert axe_violations(page) == []
 

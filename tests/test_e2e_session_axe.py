@@ -2,8 +2,9 @@
 
 The other sweeps run axe's default rule set. Here every rule runs, the
 experimental and best-practice ones included, on the start, step, rest and
-summary screens, once with reduced motion asked for and once without; and the
-step screen's pacing plan is read back as the browser sees it, under the CSP.
+summary screens (step and rest with Guide me on too), with reduced motion
+asked for and without; and the step screen's pacing plan is read back as the
+browser sees it, under the CSP.
 """
 
 from __future__ import annotations
@@ -99,9 +100,17 @@ def test_every_session_screen_passes_every_axe_rule(tab, live_server, alice, pro
     page.get_by_text("3", exact=True).click()
     page.get_by_role("button", name="Start").click()
     check("Side Lying Thoracic Sweep", "step")
+    page.get_by_role("button", name="Guide me").click()
+    page.get_by_role("button", name="Pause guide").click()
+    check("Side Lying Thoracic Sweep", "guide, paused")
     page.get_by_role("button", name="Done").click()
     expect(page.get_by_text("Step 2 of 21")).to_be_visible()
+    expect(page.get_by_role("button", name="Pause guide")).to_be_visible()
+    check("Hip CARs", "guide, playing")
     page.get_by_role("button", name="Done").click()
+    expect(page.get_by_role("button", name="Stop guiding")).to_be_visible()
+    check("Rest", "rest, guided")
+    page.get_by_role("button", name="Stop guiding").click()
     check("Rest", "rest")
     page.get_by_role("button", name="+15 s (15 seconds more)", exact=True).click()
     check("Rest", "rest, 15 s added")
@@ -150,6 +159,7 @@ def test_the_step_screen_hands_the_pacing_plan_to_javascript_under_the_csp(
         "direction": None,
         "rep": None,
         "of": None,
+        "say": "Done.",
     }
     assert [m for m in messages if "Content Security Policy" in m] == []
     assert [m for m in messages if m.startswith("pageerror")] == []

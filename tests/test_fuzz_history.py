@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 from sessions.forms import known_time_zones
 from sessions.history_views import FORMULA_STARTS
-from sessions.models import TrainingPreferences, TrainingSession, Weekday
+from sessions.models import GuideSound, GuideSpeed, TrainingPreferences, TrainingSession, Weekday
 from tests.fuzz_helpers import checked, field_values, footprint, fuzz_case
 from tests.history_helpers import many_past_sessions, past_session
 
@@ -112,6 +112,36 @@ preferences = st.one_of(
         {}, optional={"time_zone": zone_names, "training_days": days, "reminder_time": times}
     ),
 )
+
+
+GUIDE_SETTINGS = reverse("training_sessions:guide_settings")
+guide_forms = st.fixed_dictionaries(
+    {},
+    optional={
+        "guide_sound": st.sampled_from(GuideSound.values) | field_values,
+        "guide_speed": st.sampled_from([str(value) for value in GuideSpeed.values])
+        | st.integers(min_value=-1, max_value=1000).map(str)
+        | field_values,
+        "guide_carries_on": st.sampled_from(["on", "true", "", "0", "false"]) | field_values,
+    },
+)
+
+
+@given(form=guide_forms)
+def test_guide_settings_with_any_fields(people, alice, bob, form):
+    fuzz_case()
+    before = footprint(bob)
+    assert checked(people["nobody"].post(GUIDE_SETTINGS, form)).status_code == 302
+    response = checked(people["alice"].post(GUIDE_SETTINGS, form))
+    event(f"guide settings: {response.status_code}")
+    assert response.status_code in (204, 400)
+    if response.status_code == 400:
+        assert "could not be saved" in response.json()["error"]
+    prefs = TrainingPreferences.for_user(alice)
+    assert prefs.guide_sound in GuideSound.values
+    assert prefs.guide_speed in GuideSpeed.values
+    assert checked(people["alice"].get(SETTINGS)).status_code == 200
+    assert footprint(bob) == before
 
 
 @given(form=preferences)

@@ -43,7 +43,7 @@ def test_settings_start_from_defaults_without_saving_anything(signed_in, alice):
     content = response.content.decode()
     assert "Not chosen: UTC" in content
     assert "data-browser-time-zone" in content  # timezone.js may fill it in
-    assert content.count('type="checkbox"') == 7
+    assert content.count('name="training_days"') == 7
     assert 'type="time"' in content and 'value="18:00"' in content
     assert "Save your settings above and your private calendar link appears" in content
     assert not TrainingPreferences.objects.exists()

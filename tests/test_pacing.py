@@ -133,7 +133,47 @@ def test_a_prompt_is_plain_json():
         "direction": None,
         "rep": 1,
         "of": 1,
+        "say": "1",
     }
+
+
+def test_the_guide_says_the_name_then_short_words_and_each_rep_as_its_number(protocol):
+    exercise = Exercise.objects.get(label="1a")
+    said = [prompt.say for prompt in exercise.pacing()]
+    assert said == [
+        f"{exercise.name}. First side, your easier one. Get ready.",
+        *[str(rep) for rep in range(1, 6)],
+        "Change sides. Other side.",
+        *[str(rep) for rep in range(1, 6)],
+        "Done.",
+    ]
+
+
+def test_hip_cars_say_the_leg_and_the_direction(protocol):
+    exercise = Exercise.objects.get(label="1b")
+    said = [prompt.say for prompt in exercise.pacing() if prompt.kind != "rep"]
+    assert said == [
+        f"{exercise.name}. First leg, your easier one, forwards. Get ready.",
+        "Same leg, now backwards.",
+        "Change legs. Other leg, forwards.",
+        "Same leg, now backwards.",
+        "Done.",
+    ]
+
+
+def test_hamstring_lowering_says_legs(protocol):
+    exercise = Exercise.objects.get(label="3b")
+    said = [prompt.say for prompt in exercise.pacing() if prompt.kind != "rep"]
+    assert said == [
+        f"{exercise.name}, {exercise.subtitle}. First leg, your easier one. Get ready.",
+        "Change legs. Other leg.",
+        "Done.",
+    ]
+
+
+def test_every_prompt_has_words_to_say(protocol):
+    for exercise in Exercise.objects.all():
+        assert all(prompt.say for prompt in exercise.pacing()), exercise.label
 
 
 def test_a_guided_session_is_the_sets_and_the_rests(protocol):

@@ -1,6 +1,7 @@
 """The guided session through the test client: every view, happy and unhappy paths."""
 
 import json
+import re
 
 import pytest
 from django.urls import reverse
@@ -473,14 +474,15 @@ def test_an_admin_edit_shows_in_the_next_session_not_the_one_in_progress(signed_
     assert "A freshly edited cue." in signed_in.get(following.get_absolute_url()).content.decode()
 
 
-def test_the_step_screen_costs_two_queries_when_warm(
+def test_the_step_screen_costs_three_queries_when_warm(
     signed_in, alice_session, django_assert_num_queries, settings
 ):
     signed_in.get(alice_session.get_absolute_url())
-    # The user (with the safety gate's inputs) and the training session with
-    # its protocol; and the login session, unless cached (with SQLite, in files).
+    # The user (with the safety gate's inputs), the training session with its
+    # protocol, and Guide me's settings; and the login session, unless cached
+    # (with SQLite, in files).
     login = 0 if settings.SESSION_ENGINE.endswith("cached_db") else 1
-    with django_assert_num_queries(2 + login):
+    with django_assert_num_queries(3 + login):
         signed_in.get(alice_session.get_absolute_url())
 
 
@@ -506,7 +508,14 @@ def test_the_hamstring_lowering_step_says_it_is_not_the_nordic_curl(signed_in, a
     content = signed_in.get(alice_session.get_absolute_url()).content.decode()
     assert "Hamstring Lowering</h1>" in content
     assert '<p class="subtitle">Lying on your back, not the kneeling Nordic curl</p>' in content
-    assert "Hamstring Lowering. Lying on your back, not the kneeling Nordic curl." in content
+    # Guide me says it too, before the first rep.
+    said = json.loads(re.search(r'id="pacing-plan"[^>]*>(.*?)</script>', content).group(1))[0][
+        "say"
+    ]
+    assert said == (
+        "Hamstring Lowering, lying on your back, not the kneeling Nordic curl. "
+        "First leg, your easier one. Get ready."
+    )
     assert "<strong>Easier:</strong> Bend the knee of the leg you hold up a little" in content
 
 
@@ -535,6 +544,7 @@ def test_the_step_screen_carries_the_sets_pacing_plan_as_json(signed_in, alice_s
         "direction": None,
         "rep": None,
         "of": None,
+        "say": "Side Lying Thoracic Sweep. First side, your easier one. Get ready.",
     }
     assert [p["kind"] for p in prompts].count("rep") == 10  # 1a: 5 each side
     assert prompts[-1]["kind"] == "done"

@@ -240,6 +240,7 @@ class Exercise(models.Model):
             per_side=self.per_side,
             seconds_per_rep=self.seconds_per_rep,
             get_ready_seconds=self.get_ready_seconds,
+            name=", ".join(filter(None, [self.name, self.subtitle])),
         )
 
 
