@@ -52,8 +52,8 @@ def offline(request: HttpRequest) -> HttpResponse:
 
     Rendered without the request, so it is the same for everyone: it is
     cached on the phone, and a cached page must never hold personal data.
-    Compressed, unlike other pages: it holds no secret for BREACH to find,
-    and its seven drawings would otherwise add 30 KB to every first visit.
+    Compressed, as the session screens are: it holds no secret for BREACH to
+    find, and its seven drawings would otherwise add 30 KB to every first visit.
     """
     response = HttpResponse(_offline_html())
     patch_cache_control(response, no_cache=True, max_age=0)

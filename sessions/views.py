@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_POST
 
 from accounts.safety import answered_safety_questions_before_today, safety_gate_required
@@ -60,6 +61,13 @@ def start(request: HttpRequest) -> HttpResponse:
     return render(request, "sessions/start.html", {"form": form, "overview": overview})
 
 
+# Compressed, as the offline page is: the step screen carries its drawing, the
+# set's pacing plan and Guide me's controls, and its first load has a budget
+# (docs/benchmarks-pages.md). BREACH needs a secret and text an attacker
+# makes the page echo in one response: these screens echo nothing from the
+# request, their CSRF tokens are masked anew on every response, and Django's
+# gzip adds random padding to each response (its BREACH mitigation since 4.2).
+@gzip_page
 @safety_gate_required
 def session_screen(request: HttpRequest, session_id: int) -> HttpResponse:
     """Whatever comes now in a session: a step, a rest, or its summary."""

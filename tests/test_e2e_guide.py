@@ -331,3 +331,24 @@ def test_the_guide_screen_fits_a_phone(guided, alice):
     assert overflow <= 0
     page.clock.resume()  # axe waits on timers of its own
     assert axe_violations(page) == []
+
+
+def test_after_this_hurts_the_guide_waits_while_the_advice_is_read(guided, alice):
+    page = guided
+    start_session(page)
+    page.get_by_role("button", name="Guide me").click()
+    play(page, 8)
+    page.get_by_role("button", name="This hurts: skip it").click()
+    expect(page.get_by_role("heading", name="You skipped 1a Side Lying Thoracic Sweep")).to_be_visible()
+    expect(page.locator("[data-guide-notice]")).to_have_text(
+        "Read what to do after a skip first. Tap Start the set when you are ready."
+    )
+    assert said(page)[-1] == "Read what to do after a skip, then tap Start the set."
+    play(page, 60, every=5)
+    assert now_text(page) == "Ready"
+    session = TrainingSession.objects.get(user=alice)
+    assert (session.steps_done, [skip["step"] for skip in session.skipped]) == (1, [1])
+    page.get_by_role("button", name="Start the set").click()
+    expect(page.locator("[data-guide-now]")).to_have_text(
+        "First leg (your easier one), forwards — get ready"
+    )

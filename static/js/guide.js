@@ -322,8 +322,15 @@
     });
     if (!guiding) return;
     open();
-    if (swapped) {
+    if (swapped && !screen.querySelector("[data-it-hurt]")) {
       player.play();
+      return;
+    }
+    if (swapped) {
+      // Just skipped because it hurt: the advice is read before anything moves.
+      player.showPaused();
+      notice(panel, "Read what to do after a skip first. Tap Start the set when you are ready.");
+      say("Read what to do after a skip, then tap Start the set.", true);
       return;
     }
     // A fresh page: it may not speak until tapped, so wait for one, and say why.
