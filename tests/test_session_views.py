@@ -548,3 +548,12 @@ def test_the_step_screen_carries_the_sets_pacing_plan_as_json(signed_in, alice_s
     }
     assert [p["kind"] for p in prompts].count("rep") == 10  # 1a: 5 each side
     assert prompts[-1]["kind"] == "done"
+
+
+def test_the_step_and_rest_screens_are_sent_compressed_and_private(signed_in, alice_session):
+    for _ in range(2):  # the step, then (after a round) the rest
+        response = signed_in.get(alice_session.get_absolute_url(), HTTP_ACCEPT_ENCODING="gzip")
+        assert response["Content-Encoding"] == "gzip"
+        assert "Accept-Encoding" in response["Vary"]
+        assert "no-store" in response["Cache-Control"]
+        tap_through(signed_in, alice_session, 2)
