@@ -54,6 +54,7 @@ test-fast: $(VENV)/.dev  ## Run the suite without the browser tests
 
 screenshots: $(VENV)/.dev browser  ## Refresh docs/screenshots (and each exercise's illustration) from the browser tests
 	SCREENSHOTS_DIR=docs/screenshots $(BIN)/pytest -q tests/test_e2e_session.py -k whole_session
+	SCREENSHOTS_DIR=docs/screenshots $(BIN)/pytest -q tests/test_e2e_guide.py -k fits_a_phone
 	ILLUSTRATION_SCREENSHOTS_DIR=docs/screenshots/illustrations $(BIN)/pytest -q tests/test_e2e_illustrations.py
 
 audit-fuzz: $(VENV)/.dev  ## Fuzz every form and URL with the large profile (goal: 2 000 cases or more)

@@ -397,5 +397,5 @@ def test_with_media_the_step_screen_costs_two_queries_more(
     client.get(alice_session.get_absolute_url())
     login = 0 if settings.SESSION_ENGINE.endswith("cached_db") else 1
     # As tests/test_session_views.py counts, plus the exercise (with its video) and its photos.
-    with django_assert_num_queries(2 + login + 2):
+    with django_assert_num_queries(3 + login + 2):
         client.get(alice_session.get_absolute_url())

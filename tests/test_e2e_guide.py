@@ -7,6 +7,7 @@ tests read everything a person would hear, and the clock (`page.clock`) runs a
 """
 
 import datetime
+import os
 import tempfile
 from pathlib import Path
 
@@ -318,10 +319,17 @@ def test_restart_skip_to_the_other_side_a_double_tap_and_the_screen_going_off(gu
 def test_the_guide_screen_fits_a_phone(guided, alice):
     page = guided
     start_session(page)
+    page.screenshot(path=str(LOOK_AT / "guide-before.png"))  # Guide me beside Done
+    done = page.get_by_role("button", name="Done").bounding_box()
+    guide_me = page.get_by_role("button", name="Guide me").bounding_box()
+    assert guide_me["y"] == done["y"] and guide_me["height"] == done["height"]
+    assert done["y"] + done["height"] <= 844
     page.get_by_role("button", name="Guide me").click()
     play(page, 5 + 3 * 2 + 0.5)
     page.get_by_role("button", name="Pause guide").click()
     page.locator("[data-guide]").screenshot(path=str(LOOK_AT / "guide-step.png"))
+    if os.environ.get("SCREENSHOTS_DIR"):  # `make screenshots`: the README's picture
+        page.locator("main").screenshot(path=str(Path(os.environ["SCREENSHOTS_DIR"]) / "guide.png"))
     page.get_by_text("Speed, sound and carrying on").click()
     page.locator("[data-guide]").screenshot(path=str(LOOK_AT / "guide-settings.png"))
     page.screenshot(path=str(LOOK_AT / "guide-step-full.png"), full_page=True)

@@ -91,3 +91,4 @@ def test_the_step_and_rest_screens_carry_the_persons_settings(signed_in, alice, 
     assert '<script id="guide-settings" type="application/json">' in content
     assert '"sound": "tones", "speed": 0.75, "carriesOn": true' in content
     assert "Guide me</button>" in content and "js/guide.js" in content
+    assert "{#" not in content  # a template comment left open shows as text

@@ -58,7 +58,7 @@ def test_a_signed_in_page_finds_its_user_without_reading_the_session_table(
     assert "Step 1 of 21" in response.content.decode()
     tables = " ".join(query["sql"] for query in queries.captured_queries)
     assert "django_session" not in tables
-    assert len(queries) == 2  # the user, and the training session
+    assert len(queries) == 3  # the user, the training session, and Guide me's settings
 
 
 def test_every_worker_sees_a_login_and_then_the_logout(login_cache, alice):

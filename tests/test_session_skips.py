@@ -237,7 +237,7 @@ def test_the_last_step_passed_over_finishes_the_session(signed_in, alice_session
 def test_the_stop_rule_is_always_in_view_outside_the_folded_how_to(signed_in, alice_session):
     content = signed_in.get(alice_session.get_absolute_url()).content.decode()
     stop_rule = content.index("When to stop:")
-    how_to = content.index("<details")
+    how_to = content.index('<details class="how-to-details"')
     assert stop_rule < how_to
     assert "When to stop:" not in content[how_to : content.index("</details>")]
 

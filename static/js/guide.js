@@ -301,15 +301,14 @@
     var plan = JSON.parse(document.getElementById("pacing-plan").textContent);
     var step = Number(screen.getAttribute("data-step"));
     var panel = section.querySelector("[data-guide-panel]");
-    var startButton = section.querySelector("[data-guide-start]");
-    section.hidden = false;
-    bindControls(screen, panel);
+    var startButton = screen.querySelector("[data-guide-start]");
+    startButton.hidden = false;
+    bindControls(screen, section, panel);
     showSettings(panel);
 
     function open() {
       startButton.hidden = true;
-      section.querySelector("[data-guide-intro]").hidden = true;
-      panel.hidden = false;
+      section.hidden = false;
       stopPlayer();
       player = new Player(screen, panel, plan, step);
     }
@@ -318,7 +317,8 @@
       store({ guiding: true, session: session, step: step, inSet: false });
       open();
       player.play();
-      panel.scrollIntoView({ block: "start" });
+      // The guide's big line, Done and "This hurts" on screen together.
+      section.scrollIntoView({ block: "start" });
     });
     if (!guiding) return;
     open();
@@ -343,7 +343,7 @@
     store({ guiding: true, session: session, step: step, inSet: false });
   }
 
-  function bindControls(screen, panel) {
+  function bindControls(screen, section, panel) {
     function on(selector, handler) {
       panel.querySelector(selector).addEventListener("click", function () {
         if (player) { notice(panel, ""); handler(); }
@@ -361,9 +361,8 @@
       stopPlayer();
       hush();
       forget();
-      panel.hidden = true;
+      section.hidden = true;
       screen.querySelector("[data-guide-start]").hidden = false;
-      screen.querySelector("[data-guide-intro]").hidden = false;
       screen.querySelector("[data-guide-start]").focus();
     });
     panel.querySelectorAll("[name=guide-sound]").forEach(function (radio) {
