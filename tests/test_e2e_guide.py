@@ -347,7 +347,9 @@ def test_after_this_hurts_the_guide_waits_while_the_advice_is_read(guided, alice
     page.get_by_role("button", name="Guide me").click()
     play(page, 8)
     page.get_by_role("button", name="This hurts: skip it").click()
-    expect(page.get_by_role("heading", name="You skipped 1a Side Lying Thoracic Sweep")).to_be_visible()
+    expect(
+        page.get_by_role("heading", name="You skipped 1a Side Lying Thoracic Sweep")
+    ).to_be_visible()
     expect(page.locator("[data-guide-notice]")).to_have_text(
         "Read what to do after a skip first. Tap Start the set when you are ready."
     )
