@@ -4,7 +4,7 @@
 token gets the same calm 404 (and is throttled) like any other.
 """
 
-from django.urls import path
+from django.urls import path, re_path
 
 from . import sharing_views as views
 
@@ -13,4 +13,6 @@ app_name = "shared"
 urlpatterns = [
     path("<str:token>/", views.record, name="record"),
     path("<str:token>/record.pdf", views.record_pdf, name="pdf"),
+    # Anything else under /shared/: the same 404 (unnamed: no page of its own).
+    re_path(r"^(?P<path>.*)$", views.unknown),
 ]

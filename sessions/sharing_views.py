@@ -15,6 +15,7 @@ from functools import wraps
 
 import segno
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -76,7 +77,7 @@ def links(request: HttpRequest) -> HttpResponse:
     """The person's links (GET), or a new one (POST), whose secret this response shows once."""
     own = ShareLink.objects.for_user(request.user)
     form = ShareLinkForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         initial={"display_name": _name_of(request.user)},
     )
     if request.method == "POST" and form.is_valid():
@@ -145,10 +146,33 @@ def own_pdf(request: HttpRequest) -> HttpResponse:
     else:
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
         return redirect("sharing:links")
-    return _record_pdf_response(request, request.user, options)
+    # The person with their summary and settings in one query, as a link loads them.
+    person = (
+        get_user_model()
+        .objects.select_related("progress_summary", "training_preferences")
+        .get(pk=request.user.pk)
+    )
+    return _record_pdf_response(request, person, options)
 
 
 # --- Without a sign-in: what a link opens ------------------------------------
+
+
+def _shared_lookup(request: HttpRequest, token: str) -> ShareLink | HttpResponse:
+    """The active link `token` opens, counted as a visit; else the 429 or the one 404."""
+    client = throttles.ip_group(throttles.client_ip(request))
+    wait = throttles.hit(throttles.SHARE_PER_IP, client)
+    if wait is not None:
+        response = render(
+            request, "sharing/throttled.html", {"minutes": max(1, -(-wait // 60))}, status=429
+        )
+        response["Retry-After"] = str(wait)
+        return _private(response)
+    link = ShareLink.find(token)
+    if link is None:
+        return _private(render(request, "sharing/not_found.html", status=404))
+    link.record_open()
+    return link
 
 
 def _shared(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -156,19 +180,10 @@ def _shared(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
 
     @wraps(view)
     def shared_view(request: HttpRequest, token: str) -> HttpResponse:
-        client = throttles.ip_group(throttles.client_ip(request))
-        wait = throttles.hit(throttles.SHARE_PER_IP, client)
-        if wait is not None:
-            response = render(
-                request, "sharing/throttled.html", {"minutes": max(1, -(-wait // 60))}, status=429
-            )
-            response["Retry-After"] = str(wait)
-            return _private(response)
-        link = ShareLink.find(token)
-        if link is None:
-            return _private(render(request, "sharing/not_found.html", status=404))
-        link.record_open()
-        return _private(view(request, link, token))
+        found = _shared_lookup(request, token)
+        if isinstance(found, HttpResponse):
+            return found
+        return _private(view(request, found, token))
 
     return shared_view
 
@@ -192,3 +207,8 @@ def record(request: HttpRequest, link: ShareLink, token: str) -> HttpResponse:
 @_shared
 def record_pdf(request: HttpRequest, link: ShareLink, token: str) -> HttpResponse:
     return _record_pdf_response(request, link.user, _options(link))
+
+
+def unknown(request: HttpRequest, path: str = "") -> HttpResponse:
+    """Anything else under /shared/ (no token, extra parts): the same throttled 404."""
+    return _shared_lookup(request, "")

@@ -16,7 +16,13 @@ from django.http import HttpResponse
 from hypothesis import strategies as st
 
 from accounts.models import DisclaimerAcknowledgement, RedFlagScreening, User
-from sessions.models import CompletedRound, ProgressSummary, TrainingPreferences, TrainingSession
+from sessions.models import (
+    CompletedRound,
+    ProgressSummary,
+    ShareLink,
+    TrainingPreferences,
+    TrainingSession,
+)
 from tests.conftest import FUZZ_CASES
 
 # Anything a form field might receive: numbers in and out of range, numbers
@@ -115,6 +121,7 @@ def footprint(user: User) -> dict:
             DisclaimerAcknowledgement.objects.filter(user=user).order_by("pk").values()
         ),
         "screenings": list(RedFlagScreening.objects.filter(user=user).order_by("pk").values()),
+        "share links": list(ShareLink.objects.filter(user=user).order_by("pk").values()),
     }
 
 

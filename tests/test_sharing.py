@@ -286,7 +286,17 @@ def test_expired_revoked_and_unknown_links_get_the_same_404(alice, record):
     _, working = new_link(alice)
     unknown = working[:-1] + ("A" if working[-1] != "A" else "B")
     bodies = set()
-    for token in (expired, revoked, unknown, working[:20], working + "A", "%00", "x" * 43):
+    for token in (
+        expired,
+        revoked,
+        unknown,
+        working[:20],
+        working + "A",
+        "%00",
+        "x" * 43,
+        "",
+        "a/b",
+    ):
         response = Client().get(f"/shared/{token}/")
         assert response.status_code == 404, token
         bodies.add(response.content)
