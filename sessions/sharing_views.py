@@ -33,10 +33,22 @@ from .shared_record import record_zone, shared_record
 from .sharing import MAX_ACTIVE_LINKS, ShareLink
 from .sharing_forms import ShareLinkForm, ShareOptionsForm
 
+# Notes are cut here in the PDF (the page shows them whole), so that 20 sessions
+# with long notes still fit on two A4 pages.
+PDF_NOTE_CHARACTERS = 80
+
+
+def _no_store(response: HttpResponse) -> HttpResponse:
+    """Kept by no cache (a new link's page shows its secret)."""
+    patch_cache_control(response, no_store=True, private=True)
+    return response
+
 
 def _private(response: HttpResponse) -> HttpResponse:
-    """Kept by no cache, sent on to no other site, listed by no search engine."""
-    patch_cache_control(response, no_store=True, private=True)
+    """For what a link opens: kept by no cache, its address sent on to no other site,
+    listed by no search engine. (Not on the person's own pages: a form posted from
+    a no-referrer page says `Origin: null`, which CSRF protection rightly refuses.)"""
+    _no_store(response)
     response["Referrer-Policy"] = "no-referrer"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
@@ -64,7 +76,7 @@ def qr_svg(url: str) -> SafeString:
 
 def _record_pdf_response(request: HttpRequest, user, options: dict) -> HttpResponse:
     with timezone.override(record_zone(user)):
-        context = shared_record(user, **options)
+        context = shared_record(user, **options) | {"note_limit": PDF_NOTE_CHARACTERS}
         html = render_to_string("sharing/record_pdf.html", context, request=request)
         filename = f"back-relief-record-{context['today']:%Y-%m-%d}.pdf"
     response = HttpResponse(pdf_from_html(html), content_type="application/pdf")
@@ -104,8 +116,8 @@ def links(request: HttpRequest) -> HttpResponse:
                 "sharing/created.html",
                 {"link": link, "url": url, "qr": qr_svg(url)},
             )
-            return _private(response)
-    return _private(
+            return _no_store(response)
+    return _no_store(
         render(
             request,
             "sharing/links.html",

@@ -417,3 +417,25 @@ def test_the_qr_code_decodes_to_the_link():
     (found,) = zxingcpp.read_barcodes(Image.open(buffer))
     assert found.text == url
     assert found.format == zxingcpp.BarcodeFormat.QRCode
+
+
+def test_the_pdf_stays_on_two_pages_with_long_notes_and_many_screenings(alice, protocol):
+    from pypdf import PdfReader
+
+    now = timezone.now()
+    for day in range(25):
+        past_session(alice, now - timedelta(days=day + 1), pain_before=5, pain_after=3,
+                     notes="Tight hips and a stiff morning. " * 62, refresh=False)  # fmt: skip
+    for number in range(12):
+        answers = {flag.value: False for flag in RedFlag} | {RedFlag.CANCER.value: number == 0}
+        RedFlagScreening.objects.create(user=alice, answers=answers)
+    ClinicianClearance.objects.create(user=alice, cleared_on=timezone.localdate())
+    _, token = new_link(alice, include_notes=True)
+    response = Client().get(pdf_url(token))
+    reader = PdfReader(io.BytesIO(response.content))
+    assert len(reader.pages) <= 2
+    assert "Notes are cut at 80 characters" in pdf_text(response.content)
+    # The page itself shows the notes whole.
+    assert "Tight hips and a stiff morning. " * 62 in Client().get(
+        shared_url(token)
+    ).content.decode().replace("<br>", "")
