@@ -26,7 +26,6 @@ from .progress import Progress
 RECENT_SESSIONS = 20
 PAIN_CHART_SESSIONS = 30  # as on the history page
 SAFETY_SCREENINGS = 10
-CLEARANCES = 10
 
 
 def _one_to_one(user, name: str, model):
@@ -112,7 +111,11 @@ def shared_record(user, *, display_name: str, include_notes: bool, include_safet
     }
     if include_safety:
         context["screenings"] = list(user.screenings.order_by("-answered_at")[:SAFETY_SCREENINGS])
-        context["clearances"] = list(user.clearances.order_by("-cleared_on")[:CLEARANCES])
+        # From the gate's columns on the user row (no query): the latest "yes" to a
+        # lasting fact, even one older than the screenings listed, and the latest
+        # clinician's go-ahead the person recorded.
+        context["last_lasting_fact_at"] = user.last_lasting_fact_at
+        context["last_clearance_at"] = user.last_clearance_at
     return context
 
 

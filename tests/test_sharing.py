@@ -244,7 +244,8 @@ def test_safety_answers_show_only_when_the_link_includes_them(alice, record):
     shown = Client().get(shared_url(with_safety)).content.decode()
     assert "Safety questions" in shown
     assert "answered yes to" in shown and "no to every question asked" in shown
-    assert "said these exercises are fine" in shown
+    assert "had said these exercises are fine" in shown
+    assert "last answered yes to a lasting question" in shown
     hidden = Client().get(shared_url(without)).content.decode()
     assert "Safety questions" not in hidden and "answered yes" not in hidden
 
