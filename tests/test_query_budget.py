@@ -140,7 +140,11 @@ def walk(client: Client, user, protocol: Protocol) -> dict[str, tuple[int, int]]
 
 
 @pytest.fixture
-def people(alice, bob, protocol, disclaimer):
+def people(alice, bob, protocol, disclaimer, monkeypatch):
+    # The walk at 5 000 sessions takes minutes on a busy machine: the disclaimer
+    # and referral link, cached a minute, must not expire between a page's warm-up
+    # and its count (a PDF page takes a second or two to render).
+    monkeypatch.setattr("accounts.models.CACHE_SECONDS", 3600)
     for person in (alice, bob):
         clear_safety_gate(person)
         TrainingPreferences.objects.create(user=person, time_zone="Europe/London")

@@ -440,3 +440,17 @@ def test_the_pdf_stays_on_two_pages_with_long_notes_and_many_screenings(alice, p
     assert "Tight hips and a stiff morning. " * 62 in Client().get(
         shared_url(token)
     ).content.decode().replace("<br>", "")
+
+
+def test_the_weeks_chart_draws_the_plan_line_and_scales_to_it():
+    from sessions.charts import bar_chart
+
+    chart = bar_chart([0, 1, 2], ["a", "b"], target=4)
+    assert chart.target is not None and chart.target.value == 4
+    top = 18  # charts.TOP: the plan, above every bar, is the top of the plot
+    assert chart.target.y == top
+    assert all(bar.y > chart.target.y for bar in chart.bars)
+    assert bar_chart([0, 1, 2], ["a", "b"]).target is None
+    # A plan below the tallest week sits on its own height, the bars scaled as before.
+    lower = bar_chart([4, 2], ["a", "b"], target=2)
+    assert lower.target.y == lower.bars[1].y
