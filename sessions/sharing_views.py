@@ -146,18 +146,13 @@ def revoke(request: HttpRequest, link_id: int) -> HttpResponse:
 @login_required
 def own_pdf(request: HttpRequest) -> HttpResponse:
     """The person's own record as a PDF, with the options they ticked (defaults as for a link)."""
-    form = ShareOptionsForm(request.GET if request.GET else None)
-    if not form.is_bound:
-        options = {
-            "display_name": _name_of(request.user),
-            "include_notes": False,
-            "include_safety": True,
-        }
-    elif form.is_valid():
-        options = form.cleaned_data
-    else:
+    # Without a query (History's link): the defaults a new link has, and the account's name.
+    defaults = {"display_name": _name_of(request.user), "include_safety": "on"}
+    form = ShareOptionsForm(request.GET or defaults)
+    if not form.is_valid():
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
         return redirect("sharing:links")
+    options = form.cleaned_data
     # The person with their summary and settings in one query, as a link loads them.
     person = (
         get_user_model()

@@ -454,3 +454,11 @@ def test_the_weeks_chart_draws_the_plan_line_and_scales_to_it():
     # A plan below the tallest week sits on its own height, the bars scaled as before.
     lower = bar_chart([4, 2], ["a", "b"], target=2)
     assert lower.target.y == lower.bars[1].y
+
+
+def test_the_own_pdf_asks_for_a_name_when_the_account_has_none(client, db):
+    nameless = User.objects.create_user("pat@example.com", "a password of some length")
+    client.force_login(nameless)
+    response = client.get(OWN_PDF)
+    assert response.status_code == 302 and response["Location"] == LINKS
+    assert "Type the name your practitioner knows you by." in client.get(LINKS).content.decode()
