@@ -28,6 +28,17 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     DJANGO_MEDIA_ROOT=/data/media \
     PORT=8000
 
+# What WeasyPrint (the shared record's PDF) loads from the system: GObject,
+# Pango, HarfBuzz and its subsetter, fontconfig, PangoFT2, and a font (the
+# slim image has none). tests/test_deploy_files.py checks this list against
+# the libraries WeasyPrint opens. Versions come with the pinned Debian release.
+# hadolint ignore=DL3008
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends \
+        libglib2.0-0 libpango-1.0-0 libharfbuzz0b libharfbuzz-subset0 libfontconfig1 \
+        libpangoft2-1.0-0 fonts-dejavu-core \
+    && rm -rf /var/lib/apt/lists/*
+
 # The app runs as an unprivileged user that owns nothing but /data (the
 # SQLite volume of a one-replica install, and coaches' uploads in
 # /data/media unless they go to S3); the code stays read-only to it.

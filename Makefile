@@ -52,9 +52,10 @@ test: $(VENV)/.dev browser  ## Run the whole suite, browser tests included
 test-fast: $(VENV)/.dev  ## Run the suite without the browser tests
 	$(BIN)/pytest -m "not e2e"
 
-screenshots: $(VENV)/.dev browser  ## Refresh docs/screenshots (and each exercise's illustration) from the browser tests
+screenshots: $(VENV)/.dev browser  ## Refresh docs/screenshots (and each exercise's illustration, and the shared record's PDF) from the tests
 	SCREENSHOTS_DIR=docs/screenshots $(BIN)/pytest -q tests/test_e2e_session.py -k whole_session
 	SCREENSHOTS_DIR=docs/screenshots $(BIN)/pytest -q tests/test_e2e_guide.py -k fits_a_phone
+	SCREENSHOTS_DIR=docs/screenshots $(BIN)/pytest -q tests/test_e2e_sharing.py tests/test_sharing.py -k "made_on_a_phone or pdf_is_one"
 	ILLUSTRATION_SCREENSHOTS_DIR=docs/screenshots/illustrations $(BIN)/pytest -q tests/test_e2e_illustrations.py
 
 audit-fuzz: $(VENV)/.dev  ## Fuzz every form and URL with the large profile (goal: 2 000 cases or more)

@@ -1,4 +1,4 @@
-"""Throttling sign-up, password reset and login, per client IP and per email address.
+"""Throttling sign-up, password reset, login and shared records, per client IP and address.
 
 Each limit is a fixed-window counter in the "throttle" cache: the first
 request of a window creates the key (`cache.add`), each request adds one
@@ -50,6 +50,12 @@ RESET_PER_IP = Limit("reset-ip", 10, HOUR)
 # django-axes allows 5 wrong passwords per (address, IP); 30 logins in 15
 # minutes from one IP is many people or a password sprayed over addresses.
 LOGIN_PER_IP = Limit("login-ip", 30, 15 * MINUTE)
+# Shared training records (sessions.sharing_views), every request counted,
+# page and PDF alike. A practitioner opens a record a few times; a clinic
+# behind one address opens a few. 60 in 15 minutes is plenty for them, and
+# with 256-bit tokens it leaves a guesser nothing; it also caps how many
+# PDFs one client can have us render.
+SHARE_PER_IP = Limit("share-ip", 60, 15 * MINUTE)
 
 # Per email address, from anywhere. A person asks for a link a few times at
 # most; more is someone else filling their inbox.

@@ -8,7 +8,9 @@ urlpatterns = [
     path("", include("protocols.urls")),
     path("session/", include("sessions.urls")),
     path("account/", include("accounts.urls")),
+    path("history/share/", include("sessions.sharing_urls")),
     path("history/", include("sessions.history_urls")),
+    path("shared/", include("sessions.shared_urls")),
     path("admin/", admin.site.urls),
     path("", include("ops.urls")),
 ]

@@ -1,9 +1,9 @@
 """Secrets out of the logs: the URLs that are themselves a key.
 
 A calendar feed's URL is the only thing that opens it, a password-reset link
-signs its holder in, and a sign-up link lets its holder choose the password
-of the address it was sent to; all three would sit in every log line about
-them. One
+signs its holder in, a sign-up link lets its holder choose the password
+of the address it was sent to, and a share link opens someone's training
+record; all four would sit in every log line about them. One
 `redact_path()` serves gunicorn's access log (`RedactingGunicornLogger`, set
 in gunicorn.conf.py) and Django's records (`RedactPaths`, on the handlers in
 settings.LOGGING), so the two logs can never disagree about what is secret.
@@ -32,6 +32,10 @@ _RESET = re.compile(r"(/password/reset/)([^/\s\"'?#]+)/([^/\s\"'?#]+)")
 # accounts/urls.py: signup/<token>/, but not signup/sent/.
 _SIGNUP = re.compile(r"(/account/signup/)(?!sent/)[^/\s\"'?#]+")
 
+# sessions/shared_urls.py: shared/<token>/ and shared/<token>/record.pdf. A
+# share link opens someone's training record to whoever holds it.
+_SHARED = re.compile(r"(/shared/)[^/\s\"'?#]+")
+
 
 def _reset(match: re.Match) -> str:
     token = match[3] if match[3] == "set-password" else REDACTED
@@ -40,13 +44,15 @@ def _reset(match: re.Match) -> str:
 
 def redact_path(text: str) -> str:
     """`text` (a path, a request line, a URL, a log message) without feed tokens,
-    password-reset or sign-up links; anything else is left as it is."""
+    password-reset, sign-up or share links; anything else is left as it is."""
     if "/calendar/" in text:
         text = _FEED.sub(lambda match: f"{match[1]}{REDACTED}{match[2] or ''}", text)
     if "/password/reset/" in text:
         text = _RESET.sub(_reset, text)
     if "/signup/" in text:
         text = _SIGNUP.sub(lambda match: f"{match[1]}{REDACTED}", text)
+    if "/shared/" in text:
+        text = _SHARED.sub(lambda match: f"{match[1]}{REDACTED}", text)
     return text
 
 

@@ -109,14 +109,18 @@ class BarChart:
     bars: list[Bar]
     gridlines: list[Gridline]
     x_labels: list[AxisLabel]
+    # A line across the plot at a planned value (sessions a week), if any.
+    target: Gridline | None = None
 
 
-def bar_chart(values: Sequence[int], labels: Sequence[str], height: int = 170) -> BarChart:
-    """One bar a value (sessions a week), scaled so the tallest fills the plot."""
+def bar_chart(
+    values: Sequence[int], labels: Sequence[str], height: int = 170, target: int | None = None
+) -> BarChart:
+    """One bar a value (sessions a week), scaled so the tallest (or the target) fills the plot."""
     plot_width = WIDTH - LEFT - RIGHT
     plot_height = height - TOP - BOTTOM
     baseline = TOP + plot_height
-    top_value = max([*values, 1])
+    top_value = max([*values, target or 0, 1])
     slot = plot_width / max(len(values), 1)
     bar_width = slot * 0.6
     bars = []
@@ -143,6 +147,11 @@ def bar_chart(values: Sequence[int], labels: Sequence[str], height: int = 170) -
         bars=bars,
         gridlines=gridlines,
         x_labels=_x_labels(first_x, last_x, height - 8, labels),
+        target=(
+            Gridline(_tenth(baseline - plot_height * target / top_value), target)
+            if target
+            else None
+        ),
     )
 
 

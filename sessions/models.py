@@ -956,3 +956,7 @@ class ProgressSummary(models.Model):
             for name, value in self.computed_for(self.user_id).items()
             if getattr(self, name) != value
         }
+
+
+# Share links have their own module (one topic a file); imported here so Django finds the model.
+from .sharing import ShareLink  # noqa: E402, F401

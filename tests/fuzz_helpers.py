@@ -16,7 +16,13 @@ from django.http import HttpResponse
 from hypothesis import strategies as st
 
 from accounts.models import DisclaimerAcknowledgement, RedFlagScreening, User
-from sessions.models import CompletedRound, ProgressSummary, TrainingPreferences, TrainingSession
+from sessions.models import (
+    CompletedRound,
+    ProgressSummary,
+    ShareLink,
+    TrainingPreferences,
+    TrainingSession,
+)
 from tests.conftest import FUZZ_CASES
 
 # Anything a form field might receive: numbers in and out of range, numbers
@@ -71,6 +77,9 @@ next_values = st.one_of(
 )
 
 
+SHARE_LINK_FIELDS = [field.attname for field in ShareLink._meta.concrete_fields]
+
+
 def fuzz_case() -> None:
     """Count one generated case (the total is printed at the end of the run)."""
     FUZZ_CASES["count"] += 1
@@ -115,6 +124,12 @@ def footprint(user: User) -> dict:
             DisclaimerAcknowledgement.objects.filter(user=user).order_by("pk").values()
         ),
         "screenings": list(RedFlagScreening.objects.filter(user=user).order_by("pk").values()),
+        # Without the visit counts: opening a shared record counts, by design.
+        "share links": list(
+            ShareLink.objects.filter(user=user)
+            .order_by("pk")
+            .values(*(f for f in SHARE_LINK_FIELDS if f not in {"open_count", "last_opened_at"}))
+        ),
     }
 
 

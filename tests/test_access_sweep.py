@@ -11,7 +11,7 @@ from django.core.files.storage import default_storage
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from protocols.models import Exercise, Protocol
-from sessions.models import TrainingPreferences, TrainingSession
+from sessions.models import ShareLink, TrainingPreferences, TrainingSession
 from tests.conftest import clear_safety_gate
 
 # Anyone may read these.
@@ -49,6 +49,8 @@ SIGNED_IN = {
     "history:export_csv",
     "history:print",
     "history:settings",
+    "sharing:links",
+    "sharing:own_pdf",
 }
 # Pages of one session: its owner only; anyone else gets a 404.
 OWNED = {
@@ -65,14 +67,17 @@ OWNED_ACTIONS = {
     "training_sessions:skip_step",
     "training_sessions:skip_exercise",
     "training_sessions:end_rest",
+    # Revoking one's own share link (its id in the URL).
+    "sharing:revoke",
 }
 # POST-only actions on one's own account: nobody is sent to log in.
 # What an empty POST gets from each: a new calendar link (302), or, for Guide
 # me's settings, "could not be saved" (400), since nothing was chosen.
 SIGNED_IN_ACTIONS = {"history:reset_feed": 302, "training_sessions:guide_settings": 400}
 # A secret link instead of a login (a calendar app cannot sign in): the
-# right token is a 200, any other a 404, signed in or not.
-TOKEN = {"history:calendar_feed"}
+# right token is a 200, any other a 404, signed in or not. A share link
+# (a practitioner has no account) is found by its token's hash.
+TOKEN = {"history:calendar_feed", "shared:record", "shared:pdf"}
 # POST-only and harmless for anyone: logging out when not logged in just goes home.
 ANYONE_ACTIONS = {"accounts:logout"}
 
@@ -105,8 +110,12 @@ def sample(alice, bob, protocol, disclaimer):
     clear_safety_gate(bob)
     session = TrainingSession.start(alice, Protocol.objects.with_exercises().get(), 3)
     preferences = TrainingPreferences.objects.create(user=alice, training_days=[0, 3])
+    link, token = ShareLink.create_for(alice, label="physio", display_name="Alice", days=30)
     return {
         "history:calendar_feed": {"token": preferences.feed_token},
+        "shared:record": {"token": token},
+        "shared:pdf": {"token": token},
+        "sharing:revoke": {"link_id": link.pk},
         "protocols:protocol": {"slug": protocol.slug},
         "protocols:exercise": {"slug": Exercise.objects.first().slug},
         "accounts:password_reset_confirm": {"uidb64": "MQ", "token": "set-password"},

@@ -4,7 +4,10 @@ No Docker engine here: hadolint lints the Dockerfile (`make lint`), the
 entrypoint runs in tests/test_entrypoint.py, and these tests read the rest.
 """
 
+import os
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -140,3 +143,49 @@ def test_the_build_context_leaves_out_secrets_and_local_state():
 
 def test_the_entrypoint_is_executable():
     assert (PROJECT / "docker" / "entrypoint.sh").stat().st_mode & 0o111
+
+
+def _image_apt_packages() -> set[str]:
+    """The Debian packages the runtime stage installs."""
+    runtime = DOCKERFILE.split("AS runtime", 1)[1]
+    (command,) = re.findall(r"apt-get install -y --no-install-recommends(.*?)&&", runtime, re.S)
+    return set(command.replace("\\", " ").split())
+
+
+def _debian_package_of(path: str) -> str:
+    owner = subprocess.run(
+        [shutil.which("dpkg") or "/usr/bin/dpkg", "-S", os.path.realpath(path)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return owner.split(":", 1)[0]
+
+
+def test_the_image_has_every_system_library_weasyprint_opens_and_a_font():
+    """The base image is Debian bookworm, as is this machine: what WeasyPrint
+    loads here (its ffi module's names) comes from packages the image installs."""
+    import weasyprint.text.ffi  # noqa: F401 (importing it opens the libraries)
+
+    if not shutil.which("dpkg"):
+        pytest.fail("dpkg is needed to read which Debian package holds each library")
+    libraries = ["gobject", "pango", "harfbuzz", "harfbuzz-subset", "fontconfig", "pangoft2"]
+    loaded = {}
+    with open("/proc/self/maps", encoding="utf-8") as maps:
+        mapped = {line.split()[-1] for line in maps if "/" in line}
+    for name in libraries:
+        pattern = re.compile(rf"/lib{re.escape(name)}(-[0-9.]+)?\.so")
+        (path,) = {p for p in mapped if pattern.search(p)} or {None}
+        assert path, f"WeasyPrint has not loaded lib{name}"
+        loaded[name] = _debian_package_of(path)
+    font = subprocess.run(
+        [shutil.which("fc-match") or "/usr/bin/fc-match", "sans-serif", "--format=%{file}"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    loaded["font"] = _debian_package_of(font)
+    missing = {
+        name: package for name, package in loaded.items() if package not in _image_apt_packages()
+    }
+    assert not missing, f"add to the Dockerfile's runtime apt-get install: {missing}"

@@ -18,12 +18,14 @@ from __future__ import annotations
 
 import contextlib
 import re
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 import pytest
 from django.contrib.auth.tokens import default_token_generator
 from django.test import Client
 from django.urls import Resolver404, resolve, reverse
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from playwright.sync_api import expect
@@ -87,10 +89,16 @@ SWEEPS = {
         "history:print",
         "history:settings",
     },
+    "sharing": {"sharing:links"},
 }
 # Classified URLs that are no page to look at: the service worker's script,
-# the CSV download and coaches' uploaded files.
-NOT_PAGES = {"ops:service-worker", "history:export_csv", "protocols:media"}
+# the CSV and PDF downloads and coaches' uploaded files.
+NOT_PAGES = {
+    "ops:service-worker",
+    "history:export_csv",
+    "protocols:media",
+    "sharing:own_pdf",
+}
 
 
 def test_every_page_is_audited():
@@ -320,4 +328,29 @@ def test_history_pages(page, live_server, alice, bob, protocol, disclaimer):
     sweep.visit(reverse("history:delete", args=[sessions[0].pk]), "Delete this session?", "delete")
     sweep.visit("/history/print/", "training record", "print")
     sweep.visit("/history/settings/", "Reminders, time zone and Guide me", "settings")
+    sweep.finish()
+
+
+def test_sharing_pages(page, live_server, alice, protocol, disclaimer):
+    """The person's sharing page (empty, with errors, with links), a new link, and what a
+    link opens (the record, and the 404 of a dead link), which tests/test_e2e_sharing.py
+    walks as a journey."""
+    from sessions.models import ShareLink
+    from tests.history_helpers import past_session
+
+    clear_safety_gate(alice)
+    sign_in(page, live_server, alice)
+    sweep = Sweep(page, "sharing")
+    sweep.visit("/history/share/", "Share with a practitioner", "sharing, no links")
+    page.get_by_role("button", name="Make the link").click()
+    sweep.check("Share with a practitioner", "sharing, with errors")
+    past_session(alice, timezone.now() - timedelta(days=1), pain_before=5, pain_after=3)
+    page.get_by_role("region", name="A new link").get_by_label("Who is it for?").fill("GP")
+    page.get_by_role("button", name="Make the link").click()
+    sweep.check("Your link is ready", "a new link")
+    url = page.get_by_role("textbox", name="The link").input_value()
+    ShareLink.create_for(alice, label="old", display_name="A", days=7)[0].revoke()
+    sweep.visit("/history/share/", "Share with a practitioner", "sharing, two links")
+    sweep.visit(url, "Training record of", "shared record")
+    sweep.visit("/shared/" + "x" * 43 + "/", "This link does not work", "shared, dead link")
     sweep.finish()

@@ -13,10 +13,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from protocols.models import Exercise, Protocol
-from sessions.models import TrainingPreferences, TrainingSession
+from sessions.models import ShareLink, TrainingPreferences, TrainingSession
 from tests.conftest import clear_safety_gate
 from tests.fuzz_helpers import checked, field_values, footprint, fuzz_case, next_values
-from tests.test_access_sweep import OWNED, PUBLIC, SIGNED_IN, TOKEN
+from tests.test_access_sweep import OWNED, PUBLIC, SIGNED_IN, TOKEN, stored_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -41,11 +41,17 @@ def people(alice, bob, protocol, disclaimer) -> dict[str, Client]:
 
 @pytest.fixture
 def arguments(alice, protocol) -> dict:
-    """The URL arguments of every page: alice's session, her calendar link, the protocol."""
+    """The URL arguments of every page: alice's session, her calendar and share links, the
+    protocol."""
     session = TrainingSession.start(alice, Protocol.objects.with_exercises().get(), 3)
     session.complete_step(1)
     preferences = TrainingPreferences.objects.create(user=alice, training_days=[0, 3])
+    _, share = ShareLink.create_for(alice, label="physio", display_name="Alice", days=30)
     return {
+        "accounts:signup_complete": {"token": "not-a-token"},
+        "protocols:media": {"name": stored_upload()},
+        "shared:record": {"token": share},
+        "shared:pdf": {"token": share},
         "protocols:protocol": {"slug": protocol.slug},
         "protocols:exercise": {"slug": Exercise.objects.first().slug},
         "accounts:password_reset_confirm": {"uidb64": "MQ", "token": "set-password"},

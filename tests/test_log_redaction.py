@@ -17,6 +17,7 @@ from tests.conftest import fresh_settings
 FEED_TOKEN = "s3cr3t-feed-token-abcdefghijklmnop"
 RESET_UID, RESET_TOKEN = "MQ", "cr4lxp-0123456789abcdef0123456789abcdef"
 FEED = f"/history/calendar/{FEED_TOKEN}.ics"
+SHARE_TOKEN = "Zq0-3k_rT9aXbC4dE5fG6hI7jK8lM9nO0pQ1rS2tU3v"
 RESET = f"/account/password/reset/{RESET_UID}/{RESET_TOKEN}/"
 
 
@@ -40,6 +41,10 @@ RESET = f"/account/password/reset/{RESET_UID}/{RESET_TOKEN}/"
         ("/account/password/reset/sent/", "/account/password/reset/sent/"),
         ("/account/password/reset/done/", "/account/password/reset/done/"),
         ("/history/settings/", "/history/settings/"),
+        (f"/shared/{SHARE_TOKEN}/", "/shared/[redacted]/"),
+        (f"/shared/{SHARE_TOKEN}/record.pdf", "/shared/[redacted]/record.pdf"),
+        ("/shared/not-a-token/?x=1", "/shared/[redacted]/?x=1"),
+        ("/history/share/3/revoke/", "/history/share/3/revoke/"),
         (
             f'"GET {FEED} HTTP/1.1" 404 179',
             '"GET /history/calendar/[redacted].ics HTTP/1.1" 404 179',

@@ -22,7 +22,7 @@ from django.urls import reverse
 
 from accounts.models import RedFlag, RedFlagScreening
 from protocols.models import Exercise, Protocol
-from sessions.models import TrainingPreferences, TrainingSession
+from sessions.models import ShareLink, TrainingPreferences, TrainingSession
 from tests.conftest import QUERY_COUNTS, clear_safety_gate
 from tests.history_helpers import many_past_sessions
 from tests.test_access_sweep import OWNED, PUBLIC, SIGNED_IN, TOKEN, stored_upload
@@ -48,7 +48,7 @@ def fetch(client: Client, url: str):
     return response
 
 
-def pages_at_rest(protocol: Protocol, token: str) -> dict[str, str]:
+def pages_at_rest(protocol: Protocol, token: str, share: str) -> dict[str, str]:
     """Pages with no session in their URL."""
     return {
         "protocols:home": reverse("protocols:home"),
@@ -82,19 +82,25 @@ def pages_at_rest(protocol: Protocol, token: str) -> dict[str, str]:
         "history:print (4 weeks)": reverse("history:print") + "?weeks=4",
         "history:settings": reverse("history:settings"),
         "history:calendar_feed": reverse("history:calendar_feed", args=[token]),
+        "sharing:links": reverse("sharing:links"),
+        "sharing:own_pdf": reverse("sharing:own_pdf"),
+        "shared:record": reverse("shared:record", args=[share]),
+        "shared:pdf": reverse("shared:pdf", args=[share]),
     }
 
 
 def walk(client: Client, user, protocol: Protocol) -> dict[str, tuple[int, int]]:
     """(status, queries) of every page, in every state a session goes through."""
     token = TrainingPreferences.objects.get(user=user).feed_token
+    ShareLink.create_for(user, label="old", display_name="Pat", days=7, include_notes=True)
+    _, share = ShareLink.create_for(user, label="physio", display_name="Pat", days=30)
     measured = {}
 
     def measure(state: str, pages: dict[str, str]) -> None:
         for name, url in pages.items():
             measured[f"{name} [{state}]" if state else name] = count_queries(client, url)
 
-    measure("", pages_at_rest(protocol, token))
+    measure("", pages_at_rest(protocol, token, share))
     # A session in progress, at its first step.
     session = TrainingSession.start(user, Protocol.objects.with_exercises().get(), 4)
     measure(
@@ -134,7 +140,11 @@ def walk(client: Client, user, protocol: Protocol) -> dict[str, tuple[int, int]]
 
 
 @pytest.fixture
-def people(alice, bob, protocol, disclaimer):
+def people(alice, bob, protocol, disclaimer, monkeypatch):
+    # The walk at 5 000 sessions takes minutes on a busy machine: the disclaimer
+    # and referral link, cached a minute, must not expire between a page's warm-up
+    # and its count (a PDF page takes a second or two to render).
+    monkeypatch.setattr("accounts.models.CACHE_SECONDS", 3600)
     for person in (alice, bob):
         clear_safety_gate(person)
         TrainingPreferences.objects.create(user=person, time_zone="Europe/London")
