@@ -1,5 +1,5 @@
 # Back Relief's production image: gunicorn behind a TLS-terminating proxy,
-# static files from whitenoise. Build: docker build -t backrelief .
+# static files from whitenoise. Build: make image (docker build, or buildah).
 # Run and configure: docs/deploy.md. Lint: make lint (hadolint).
 #
 # The base is pinned to an exact Python release. On a machine with Docker,

@@ -8,7 +8,7 @@ PORT ?= 8000
 
 .DEFAULT_GOAL := help
 .PHONY: help run migrate seed superuser test test-fast screenshots lint format browser clean \
-	bench-integrity audit-pages audit-fuzz bench audit wrk postgresql
+	bench-integrity audit-pages audit-fuzz bench audit wrk postgresql image image-test
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -99,13 +99,19 @@ audit-pages: $(VENV)/.dev browser node_modules/.installed  ## Page weight on a p
 	$(BIN)/python bench/lighthouse.py $(ARGS); lighthouse=$$?; \
 	exit $$((pages || lighthouse))
 
+image:  ## Build the production image (Docker if here, else buildah; see docs/deploy.md)
+	sh scripts/build-image.sh $(TAG)
+
+image-test: $(VENV)/.runtime  ## Two replicas of the image on PostgreSQL + Redis behind HAProxy, one killed mid-session (as root)
+	bash scripts/image-test.sh
+
 lint: $(VENV)/.dev  ## ruff, formatting, Django's checks, missing migrations, Dockerfile, shell
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(MANAGE) check --fail-level WARNING
 	$(MANAGE) makemigrations --check --dry-run
 	$(BIN)/hadolint Dockerfile
-	$(BIN)/shellcheck docker/entrypoint.sh
+	$(BIN)/shellcheck docker/entrypoint.sh scripts/build-image.sh scripts/image-test.sh
 
 format: $(VENV)/.dev  ## Fix what ruff can fix
 	$(BIN)/ruff check --fix .
