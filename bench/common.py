@@ -44,13 +44,21 @@ def free_port() -> int:
 
 
 def bench_environment(
-    workdir: Path, database_url: str | None, session_cache: str | None = None
+    workdir: Path,
+    database_url: str | None,
+    session_cache: str | None = None,
+    redis_url: str | None = None,
 ) -> dict:
     """Production-like settings (DEBUG off) on a throwaway database.
 
-    `session_cache` ("files", "none") overrides DJANGO_SESSION_CACHE's default.
+    `session_cache` ("files", "none", "redis") overrides DJANGO_SESSION_CACHE's
+    default; `redis_url` sets REDIS_URL (every cache in Redis).
     """
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DJANGO_", "DATABASE_URL", "REDIS_URL"))
+    }
     env |= {
         "DJANGO_SETTINGS_MODULE": "bench.settings",
         "DJANGO_DEBUG": "false",
@@ -68,13 +76,15 @@ def bench_environment(
     }
     if session_cache:
         env["DJANGO_SESSION_CACHE"] = session_cache
+    if redis_url:
+        env["REDIS_URL"] = redis_url
     return env
 
 
 def add_session_cache_argument(parser) -> None:
     parser.add_argument(
         "--session-cache",
-        choices=["files", "none"],
+        choices=["files", "none", "redis"],
         help="DJANGO_SESSION_CACHE (default: the settings' own, files with SQLite)",
     )
 
