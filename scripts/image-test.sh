@@ -188,6 +188,10 @@ defaults
     retries 2
     option redispatch 1
     retry-on conn-failure empty-response
+    # A new server connection per request: a kept-alive one to a replica that
+    # has just died fails after the request went out, which is not retried
+    # for a POST; a new one is refused at once, and retried on the other.
+    http-reuse never
 frontend web
     bind 127.0.0.1:$lb_port
     default_backend app

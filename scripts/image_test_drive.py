@@ -116,6 +116,8 @@ class Phone:
         self.statuses: Counter[int] = Counter()
         self.server_errors: list[str] = []
         self.no_answer = 0
+        self.replica_killed = False
+        self.lost_with_the_replica: list[str] = []
 
     def request(self, method, path, fields=None, port=None, cookies=None) -> Answer:
         if time.monotonic() > self.deadline:
@@ -143,13 +145,21 @@ class Phone:
             finally:
                 connection.close()
         replica = response.getheader("X-Served-By") or self.names.get(port, str(port))
+        lost = response.status in (502, 503) and self.replica_killed and port is None
         with self.lock:
             self.served[replica] += 1
             self.statuses[response.status] += 1
-            if response.status >= 500:
+            if lost:
+                # The balancer's answer for a request the killed replica took
+                # with it: a phone shows an error, the person taps again.
+                self.lost_with_the_replica.append(f"{method} {path}: {response.status}")
+            elif response.status >= 500:
                 self.server_errors.append(f"{method} {path}: {response.status} from {replica}")
             if cookies is None:
                 self._keep(response.headers.get_all("Set-Cookie") or [])
+        if lost:
+            time.sleep(0.5)
+            return self.request(method, path, fields, port, cookies)
         location = response.getheader("Location")
         if location:
             parts = urlsplit(location)
@@ -383,6 +393,7 @@ def run(args: argparse.Namespace) -> list[str]:
             killed = True
             served_before_kill = {r for r in phone.served if r in ports}
             doomed = kill_replica(ports[victim])
+            phone.replica_killed = True
             print(
                 f"step {steps_done} of the session: SIGKILL to {victim} "
                 f"(gunicorn master and {len(doomed) - 1} workers)"
@@ -418,6 +429,8 @@ def run(args: argparse.Namespace) -> list[str]:
         problems.append(f"the session is {status}, not finished")
     if phone.server_errors or stranger.server_errors:
         problems.append(f"5xx answers: {phone.server_errors + stranger.server_errors}")
+    if len(phone.lost_with_the_replica) > 2:
+        problems.append(f"more than 2 answers lost with the replica: {phone.lost_with_the_replica}")
     if taps["together"] + taps["twice"] < 5:
         problems.append("fewer than 5 double taps")
     return problems
