@@ -311,6 +311,16 @@ def kill_replica(port: int) -> list[int]:
     return doomed
 
 
+def resident_mb(port: int) -> float:
+    """Memory in use by a replica: its gunicorn master and workers (RSS)."""
+    total = 0
+    for pid in descendants(listener_pid(port)):
+        with contextlib.suppress(OSError):
+            status = Path(f"/proc/{pid}/status").read_text()
+            total += int(re.search(r"VmRSS:\s+(\d+)", status).group(1))
+    return total / 1024
+
+
 def rounds_in_database(database_url: str, session_id: int) -> tuple[str, list[tuple[int, int]]]:
     import psycopg
 
@@ -391,6 +401,8 @@ def run(args: argparse.Namespace) -> list[str]:
             problems += logout_across_replicas(phone, ports, victim, survivor, session_url, email)
         if steps_done == 11 and not killed:
             killed = True
+            memory = ", ".join(f"{n} {resident_mb(p):.0f} MB" for n, p in ports.items())
+            print(f"resident memory per replica (gunicorn master + workers): {memory}")
             served_before_kill = {r for r in phone.served if r in ports}
             doomed = kill_replica(ports[victim])
             phone.replica_killed = True
