@@ -61,14 +61,22 @@ class _Health:
     def is_down(self) -> bool:
         return time.monotonic() < self.down_until
 
+    def remember(self, keys: list[str]) -> None:
+        """Keys to delete from Redis when it answers again."""
+        with self.lock:
+            self._remember(keys)
+
+    def _remember(self, keys: list[str]) -> None:
+        for key in keys:
+            self.pending.pop(key, None)
+            self.pending[key] = None
+        while len(self.pending) > MAX_PENDING:
+            self.pending.pop(next(iter(self.pending)))
+
     def failed(self, error: Exception, keys: list[str], location: str) -> None:
         with self.lock:
             self.down_until = time.monotonic() + RETRY_SECONDS
-            for key in keys:
-                self.pending.pop(key, None)
-                self.pending[key] = None
-            while len(self.pending) > MAX_PENDING:
-                self.pending.pop(next(iter(self.pending)))
+            self._remember(keys)
             if not self.outage_logged:
                 self.outage_logged = True
                 logger.warning(
@@ -142,7 +150,8 @@ class ForgivingRedisCacheClient(RedisCacheClient):
                     self._health.recovered(self._location)
                 return result
         elif writes:
-            self._health.failed(RedisError("still down"), keys, self._location)
+            # Remembered only: the pause before the next try does not move on.
+            self._health.remember(keys)
         raise _Degraded
 
     def _forget_near(self, keys) -> None:

@@ -245,3 +245,18 @@ def test_page_caches_keep_a_near_copy_for_seconds_and_see_their_own_changes_at_o
         here.delete("disclaimer")  # an edit through this process: seen here at once
         assert here.get("disclaimer", "gone") == "gone"
         assert there.get("disclaimer", "gone") == "gone"
+
+
+def test_writes_while_redis_is_down_do_not_put_off_the_next_try(tmp_path):
+    """Traffic during an outage must not keep Redis marked down for ever."""
+    dead = RedisServer(tmp_path)
+    forgiving.reset_health()
+    cache = ForgivingRedisCache(dead.url, {"OPTIONS": {"socket_connect_timeout": 0.5}})
+    cache.get("anything")  # fails: Redis is left alone for RETRY_SECONDS
+    health = forgiving.health_of(dead.url)
+    retry_at = health.down_until
+    cache.set("a", 1)
+    cache.delete("b")
+    assert health.down_until == retry_at
+    assert set(health.pending) >= {":1:a", ":1:b"}
+    forgiving.reset_health()
