@@ -30,6 +30,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -55,16 +56,20 @@ from bench.common import (
 )
 
 
-def prepare(env: dict, users: int) -> list[tuple[str, str]]:
+def prepare(env: dict, users: int, in_process: bool = False) -> list[tuple[str, str]]:
     """Migrate, seed, and sign in `users` people mid-session; return (step path, cookie).
 
     Each request must get the real step page (200), not a redirect: the
     benchmark checks the status of every response (wrk counts non-2xx).
     Done in a process of its own, with the server's settings, so that one run
-    can prepare several servers (Django is set up once per process).
+    can prepare several servers (Django is set up once per process), unless
+    `in_process`: then Django is set up here, with `env` (bench/profile_step.py).
     """
     manage(env, "migrate", "--no-input")
     manage(env, "seed_protocol")
+    if in_process:
+        os.environ.update(env)
+        return prepare_here(users)
     output = subprocess.run(
         [PYTHON, __file__, "--prepare-only", str(users)],
         env=env,
