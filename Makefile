@@ -8,7 +8,7 @@ PORT ?= 8000
 
 .DEFAULT_GOAL := help
 .PHONY: help run migrate seed superuser test test-fast screenshots lint format browser clean \
-	bench-integrity audit-pages audit-fuzz bench audit wrk postgresql
+	bench-integrity audit-pages audit-fuzz bench audit wrk postgresql redis image image-test
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -76,9 +76,14 @@ postgresql:  ## Make sure PostgreSQL 15 is there, for the benchmarks' throwaway 
 			(apt-get update -qq && apt-get install -y -qq postgresql-15 >/dev/null); \
 		else echo "Install PostgreSQL 15 first: sudo apt-get install postgresql-15"; exit 1; fi; }
 
-bench: $(VENV)/.dev wrk postgresql  ## Every benchmark, on SQLite then PostgreSQL: throughput, login cache, integrity (50 people), history
-	$(BIN)/python bench/throughput.py
-	$(BIN)/python bench/throughput.py --postgresql
+redis:  ## Make sure redis-server is there, for the Redis tests and benchmarks' throwaway servers
+	@command -v redis-server >/dev/null 2>&1 || { \
+		if [ "$$(id -u)" = 0 ]; then apt-get install -y -qq redis-server >/dev/null 2>&1 || \
+			(apt-get update -qq && apt-get install -y -qq redis-server >/dev/null); \
+		else echo "Install Redis first: sudo apt-get install redis-server"; exit 1; fi; }
+
+bench: $(VENV)/.dev wrk postgresql redis  ## Every benchmark: throughput (SQLite, PostgreSQL, PostgreSQL + Redis side by side), login cache, integrity (50 people), history
+	$(BIN)/python bench/throughput.py --compare
 	$(BIN)/python bench/session_cache.py
 	$(BIN)/python bench/session_cache.py --postgresql
 	$(BIN)/python bench/profile_step.py
@@ -101,13 +106,19 @@ audit-pages: $(VENV)/.dev browser node_modules/.installed  ## Page weight on a p
 	$(BIN)/python bench/lighthouse.py $(ARGS); lighthouse=$$?; \
 	exit $$((pages || lighthouse))
 
+image:  ## Build the production image (Docker if here, else buildah; see docs/deploy.md)
+	sh scripts/build-image.sh $(TAG)
+
+image-test: $(VENV)/.runtime  ## Two replicas of the image on PostgreSQL + Redis behind HAProxy, one killed mid-session (as root)
+	bash scripts/image-test.sh
+
 lint: $(VENV)/.dev  ## ruff, formatting, Django's checks, missing migrations, Dockerfile, shell
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(MANAGE) check --fail-level WARNING
 	$(MANAGE) makemigrations --check --dry-run
 	$(BIN)/hadolint Dockerfile
-	$(BIN)/shellcheck docker/entrypoint.sh
+	$(BIN)/shellcheck docker/entrypoint.sh scripts/build-image.sh scripts/image-test.sh
 
 format: $(VENV)/.dev  ## Fix what ruff can fix
 	$(BIN)/ruff check --fix .

@@ -28,7 +28,8 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 # Rows every page reads (the disclaimer, the referral link) are cached so a
-# page costs no extra query. Saving one clears its key in this process; other
+# page costs no extra query. Saving one clears its key: in Redis (REDIS_URL)
+# for every replica at once; without it in this process only, and other
 # processes (gunicorn workers, containers) see the change within this long.
 CACHE_SECONDS = 60
 _MISSING = object()

@@ -187,23 +187,104 @@ _ON_SQLITE = DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
 if _ON_SQLITE:
     DATABASES["default"].setdefault("OPTIONS", {}).update(_SQLITE_OPTIONS)
 
-# Login sessions live in the database, with a cache in front: otherwise
-# every signed-in page spends a query finding out who is asking. The cache
-# must be one that every worker serving the site reads, or a logout seen by
-# one worker would not be seen by the next. Files on this machine are such a
-# cache for one machine: the default with SQLite, which is one machine by
-# construction. PostgreSQL may have many replicas behind a load balancer, so
-# there the default is no cache; a one-replica install may choose "files".
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Caches. Without Redis each process has its own memory cache (rows every
+# page reads: disclaimer, referral link, protocol notes), and what workers must
+# share (login cache, throttle counters) lives in files beside SQLite, which
+# is one machine by construction. With REDIS_URL every cache is in Redis,
+# which every replica reads (ops.cache: if Redis goes away, pages are served
+# from the database; nobody is logged out and no request fails).
 
-_SESSION_CACHES = ("files", "none")
-SESSION_CACHE = env_str("DJANGO_SESSION_CACHE", "files" if _ON_SQLITE else "none").strip()
-if SESSION_CACHE not in _SESSION_CACHES:
-    raise ImproperlyConfigured(
-        f"DJANGO_SESSION_CACHE={SESSION_CACHE!r}: use one of {', '.join(_SESSION_CACHES)}."
-    )
+
+def env_redis_url(name: str) -> str | None:
+    """REDIS_URL, checked: redis://[:password@]host[:port][/db], rediss:// (TLS) or unix://.
+
+    A bad value stops the app with one line naming the variable (its password
+    hidden); an empty or missing one means no Redis.
+    """
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return None
+    parts = urlsplit(raw)
+    shown = raw.replace(f":{parts.password}@", ":***@") if parts.password else raw
+    problem = None
+    try:
+        port = parts.port
+    except ValueError:
+        port, problem = None, "its port is not a number"
+    if parts.scheme not in {"redis", "rediss", "unix"}:
+        problem = "use redis://host:6379/0, rediss://… for TLS, or unix:///path/to/socket"
+    elif parts.scheme != "unix" and not parts.hostname:
+        problem = "it names no host"
+    elif parts.scheme == "unix" and not parts.path:
+        problem = "it names no socket"
+    elif parts.scheme != "unix" and parts.path.strip("/") and not parts.path.strip("/").isdigit():
+        problem = "the database after the host must be a number, e.g. /0"
+    elif port == 0:
+        problem = "its port is not a number"
+    if problem:
+        raise ImproperlyConfigured(f"{name}={shown!r} is not a Redis URL: {problem}.")
+    return raw
+
+
+def login_cache(choice: str, redis_url: str | None, on_sqlite: bool) -> str:
+    """Where login sessions are cached in front of the sessions table: "redis", "files" or "none".
+
+    The cache must be one that every worker serving the site reads, or a
+    logout seen by one worker would go unseen by the next, which would let a
+    copied cookie in. So, unless DJANGO_SESSION_CACHE (`choice`) says otherwise:
+    Redis when there is one (every replica reads it); files beside the
+    database with SQLite (one machine by construction); none with PostgreSQL
+    and no Redis, which may run as many replicas with nothing in common but
+    the database. A one-replica PostgreSQL install may choose "files".
+    """
+    choices = ("files", "none", "redis")
+    choice = choice.strip()
+    if not choice:
+        return "redis" if redis_url else "files" if on_sqlite else "none"
+    if choice not in choices:
+        raise ImproperlyConfigured(
+            f"DJANGO_SESSION_CACHE={choice!r}: use one of {', '.join(choices)}."
+        )
+    if choice == "redis" and not redis_url:
+        raise ImproperlyConfigured("DJANGO_SESSION_CACHE=redis needs REDIS_URL.")
+    return choice
+
+
+REDIS_URL = env_redis_url("REDIS_URL")
+
+
+def redis_cache(prefix: str, **extra) -> dict:
+    """One of the app's caches in REDIS_URL's database, its keys under `prefix`."""
+    options = {
+        # Short: a Redis that does not answer must not hold a page up for long
+        # (ops.cache then leaves it alone for a while and serves from the database).
+        "socket_connect_timeout": 0.5,
+        "socket_timeout": 0.5,
+        **extra.pop("OPTIONS", {}),
+    }
+    return {
+        "BACKEND": "ops.cache.ForgivingRedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": prefix,
+        "OPTIONS": options,
+        **extra,
+    }
+
+
+if REDIS_URL:
+    # Read by every page; an edit in admin shows on every replica within 5 s
+    # (ops.cache: each process keeps what it read that long, asking Redis less).
+    CACHES = {"default": redis_cache("cache", OPTIONS={"NEAR_SECONDS": 5})}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+SESSION_CACHE = login_cache(env_str("DJANGO_SESSION_CACHE", ""), REDIS_URL, _ON_SQLITE)
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
-if SESSION_CACHE == "files":
+if SESSION_CACHE == "redis":
+    CACHES["sessions"] = redis_cache("sessions")
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    SESSION_CACHE_ALIAS = "sessions"
+elif SESSION_CACHE == "files":
     # Beside the SQLite file, so two databases on one machine, development and
     # tests say, never share sessions: a cookie from one must mean nothing to
     # the other. PostgreSQL has no file to sit beside, and a folder with a
@@ -228,13 +309,16 @@ if SESSION_CACHE == "files":
 
 # Sign-up, password reset and login count requests per client and address
 # (accounts.throttles). Every worker must read the same counts, or each would
-# allow the whole limit on its own: with SQLite (one machine) they are files
-# beside the database, shared by the machine's workers; otherwise each process
-# counts in memory, until a shared cache arrives. Counters last as long as the
-# longest window (accounts.throttles.LONGEST_WINDOW), and a full cache drops
-# the oldest or random ones, which only ever errs towards letting someone in.
+# allow the whole limit on its own: in Redis when there is one (all replicas
+# count together; while it is away each process counts on its own), else in
+# files beside SQLite (one machine), else in each process's memory. Counters
+# last as long as the longest window (accounts.throttles.LONGEST_WINDOW), and
+# a full cache drops the oldest or random ones, which only ever errs towards
+# letting someone in.
 _THROTTLE_CACHE_OPTIONS = {"TIMEOUT": 3600, "OPTIONS": {"MAX_ENTRIES": 10_000}}
-if _ON_SQLITE:
+if REDIS_URL:
+    CACHES["throttle"] = redis_cache("throttle", TIMEOUT=3600, OPTIONS={"LOCAL_FALLBACK": True})
+elif _ON_SQLITE:
     CACHES["throttle"] = {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
         "LOCATION": f"{DATABASES['default']['NAME']}-throttle",

@@ -44,13 +44,21 @@ def free_port() -> int:
 
 
 def bench_environment(
-    workdir: Path, database_url: str | None, session_cache: str | None = None
+    workdir: Path,
+    database_url: str | None,
+    session_cache: str | None = None,
+    redis_url: str | None = None,
 ) -> dict:
     """Production-like settings (DEBUG off) on a throwaway database.
 
-    `session_cache` ("files", "none") overrides DJANGO_SESSION_CACHE's default.
+    `session_cache` ("files", "none", "redis") overrides DJANGO_SESSION_CACHE's
+    default; `redis_url` sets REDIS_URL (every cache in Redis).
     """
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DJANGO_", "DATABASE_URL", "REDIS_URL"))
+    }
     env |= {
         "DJANGO_SETTINGS_MODULE": "bench.settings",
         "DJANGO_DEBUG": "false",
@@ -68,13 +76,15 @@ def bench_environment(
     }
     if session_cache:
         env["DJANGO_SESSION_CACHE"] = session_cache
+    if redis_url:
+        env["REDIS_URL"] = redis_url
     return env
 
 
 def add_session_cache_argument(parser) -> None:
     parser.add_argument(
         "--session-cache",
-        choices=["files", "none"],
+        choices=["files", "none", "redis"],
         help="DJANGO_SESSION_CACHE (default: the settings' own, files with SQLite)",
     )
 
@@ -351,3 +361,73 @@ def throwaway_postgresql() -> Iterator[str]:
             stdout=subprocess.DEVNULL,
         )
         shutil.rmtree(folder, ignore_errors=True)
+
+
+class RedisServer:
+    """A throwaway redis-server on a free loopback port, nothing saved to disk.
+
+    `stop()` kills it as a crash would (SIGKILL), `start()` brings it back
+    empty on the same port: what tests and benchmarks do to an outage.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        if not shutil.which("redis-server"):
+            raise RuntimeError("redis-server is not installed: apt-get install redis-server")
+        self.folder = folder
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process: subprocess.Popen | None = None
+
+    def start(self, timeout: float = 10) -> None:
+        self.process = subprocess.Popen(
+            [
+                "redis-server",
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.folder),
+                "--protected-mode",
+                "yes",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=1) as sock:
+                    sock.sendall(b"PING\r\n")
+                    if sock.recv(16).startswith(b"+PONG"):
+                        return
+            except OSError:
+                pass
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError(f"redis-server did not start on port {self.port}")
+            time.sleep(0.05)
+
+    def stop(self) -> None:
+        if self.process is None:
+            return
+        with contextlib.suppress(ProcessLookupError):
+            self.process.kill()
+        self.process.wait()
+        self.process = None
+
+
+@contextlib.contextmanager
+def throwaway_redis() -> Iterator[RedisServer]:
+    """A redis-server for as long as the block lasts (see RedisServer)."""
+    with tempfile.TemporaryDirectory(prefix="backrelief-redis-") as folder:
+        server = RedisServer(Path(folder))
+        server.start()
+        try:
+            yield server
+        finally:
+            server.stop()

@@ -42,7 +42,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="backrelief-profile-") as workdir:
         env = bench_environment(Path(workdir), None, args.session_cache)
         manage(env, "collectstatic", "--no-input")
-        [(url, cookie)] = prepare(env, users=1)  # sets Django up in this process
+        [(url, cookie)] = prepare(env, users=1, in_process=True)  # Django set up here
         from django.core.wsgi import get_wsgi_application
 
         application = get_wsgi_application()

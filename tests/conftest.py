@@ -354,10 +354,12 @@ PROJECT = Path(__file__).resolve().parent.parent
 def fresh_settings(code: str, **env: str) -> subprocess.CompletedProcess:
     """Run `code`, which imports backrelief.settings, in a new interpreter.
 
-    Our own variables (DJANGO_*, DATABASE_*) come only from `env`, so the
+    Our own variables (DJANGO_*, DATABASE_*, REDIS_*) come only from `env`, so the
     settings module reads them as a freshly started app would.
     """
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
+    clean = {
+        k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_", "REDIS_"))
+    }
     return subprocess.run(
         [sys.executable, "-c", code],
         cwd=PROJECT,

@@ -5,10 +5,14 @@ to the disclaimer); these small runs keep it and `bench/session_cache.py`
 honest in every CI run.
 """
 
+import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 PROJECT = Path(__file__).resolve().parent.parent
 
@@ -58,3 +62,27 @@ def test_the_login_cache_comparison_runs_both_servers(bench_database_url):
     for _, trivial, step in rows:
         assert 0 < float(trivial) < float(step)
     assert re.search(r"the step page costs -?\d+% less CPU with the login cache", output)
+
+
+@pytest.mark.skipif(
+    not (shutil.which("wrk") and shutil.which("redis-server")) and not os.environ.get("CI"),
+    reason="needs wrk and redis-server: apt-get install wrk redis-server (CI installs them)",
+)
+def test_the_throughput_run_serves_every_page_with_redis_as_the_cache():
+    """gunicorn with every cache in a throwaway Redis: the step page itself, no error."""
+    output = run(
+        "bench/throughput.py",
+        "--redis",
+        "--users=2",
+        "--rounds=1",
+        "--seconds=1",
+        "--connections=2",
+    )
+    assert "-- SQLite + Redis" in output
+    rows = re.findall(
+        r"^(trivial|signed-in|step)\s+(\d+)\s+[0-9.]+\s+[0-9.]+\s+(\d+)\s", output, re.MULTILINE
+    )
+    assert [page for page, _, _ in rows] == ["trivial", "signed-in", "step"]
+    for _, rate, errors in rows:
+        assert int(rate) > 0
+        assert errors == "0"

@@ -25,10 +25,11 @@ def compose() -> dict:
 
 def test_compose_has_the_app_postgresql_a_release_job_and_an_optional_proxy(compose):
     services = compose["services"]
-    assert set(services) == {"db", "migrate", "app", "proxy"}
+    assert set(services) == {"db", "redis", "migrate", "app", "proxy"}
     assert services["db"]["image"].startswith("postgres:15")
+    assert services["redis"]["image"].startswith("redis:7")
     assert services["proxy"]["profiles"] == ["proxy"]
-    for name in ("db", "app", "proxy"):
+    for name in ("db", "redis", "app", "proxy"):
         assert services[name]["restart"] == "unless-stopped", name
 
 
@@ -40,7 +41,10 @@ def test_compose_checks_health_and_starts_in_order(compose):
     assert services["app"]["depends_on"] == {
         "db": {"condition": "service_healthy"},
         "migrate": {"condition": "service_completed_successfully"},
+        # The app serves without Redis (from the database), so it need not wait.
+        "redis": {"condition": "service_started"},
     }
+    assert "ping" in services["redis"]["healthcheck"]["test"]
     assert services["proxy"]["depends_on"]["app"]["condition"] == "service_healthy"
 
 
@@ -66,6 +70,17 @@ def test_compose_runs_the_app_in_production_mode_with_required_secrets(compose):
     )
     # The app publishes only on the loopback: a proxy on the host, or Caddy, is in front.
     assert compose["services"]["app"]["ports"] == ["127.0.0.1:${APP_PORT:-8000}:8000"]
+    # Every replica shares the caches in Redis.
+    assert env["REDIS_URL"] == "redis://redis:6379/0"
+
+
+def test_compose_runs_several_replicas_that_share_nothing_but_the_database_and_redis(compose):
+    app = compose["services"]["app"]
+    assert app["deploy"]["replicas"] == "${APP_REPLICAS:-1}"
+    redis = compose["services"]["redis"]
+    command = " ".join(redis["command"])
+    assert "--appendonly no" in command  # a cache: nothing to keep
+    assert "--maxmemory-policy allkeys-lru" in command
 
 
 def test_compose_environment_is_documented(compose):
@@ -81,8 +96,9 @@ def test_the_proxy_mounts_a_caddyfile_that_proxies_to_the_app(compose):
     volumes = compose["services"]["proxy"]["volumes"]
     assert "./docker/Caddyfile:/etc/caddy/Caddyfile:ro" in volumes
     caddyfile = (PROJECT / "docker" / "Caddyfile").read_text(encoding="utf-8")
-    assert "reverse_proxy app:8000" in caddyfile
-    assert "health_uri /healthz" in caddyfile
+    # Every replica behind the name "app"; a dead one is skipped for another.
+    assert "dynamic a app 8000" in caddyfile
+    assert "lb_try_duration" in caddyfile
 
 
 def test_every_documented_proxy_appends_the_client_and_sets_the_count():
@@ -123,7 +139,9 @@ def test_the_dockerfile_builds_in_two_stages_from_a_pinned_base():
     for image, _ in bases:
         assert re.fullmatch(r"python:3\.11\.\d+-slim-bookworm(@sha256:[0-9a-f]{64})?", image)
     assert "pip wheel --wheel-dir /wheels -r requirements.txt" in DOCKERFILE
-    assert "COPY --from=build /wheels /wheels" in DOCKERFILE
+    # The wheels are mounted from the build stage, so they leave no layer behind.
+    assert "RUN --mount=type=bind,from=build,source=/wheels,target=/wheels" in DOCKERFILE
+    assert "COPY --from=build" not in DOCKERFILE
 
 
 def test_the_image_runs_as_a_non_root_user_with_a_health_check():

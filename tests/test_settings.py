@@ -152,9 +152,92 @@ def test_the_login_cache_can_be_turned_off_or_moved():
 
 
 def test_an_unknown_login_cache_fails_loudly():
+    result = load_settings(DJANGO_SESSION_CACHE="memcached")
+    assert result.returncode != 0
+    assert "DJANGO_SESSION_CACHE='memcached': use one of files, none, redis." in result.stderr
     result = load_settings(DJANGO_SESSION_CACHE="redis")
     assert result.returncode != 0
-    assert "DJANGO_SESSION_CACHE='redis': use one of files, none." in result.stderr
+    assert (
+        result.stderr.strip()
+        .splitlines()[-1]
+        .endswith("DJANGO_SESSION_CACHE=redis needs REDIS_URL.")
+    )
+
+
+# --- Redis (REDIS_URL): every cache shared by every replica ----------------------
+
+POSTGRES = "postgres://app:pw@db.internal:5432/backrelief"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "redis://redis:6379/0",
+        "redis://:s3cret@redis.internal:6380/2",
+        "rediss://user:pw@cache.example.com:6379",
+        "unix:///run/redis/redis.sock",
+    ],
+)
+def test_with_redis_every_cache_and_the_login_cache_live_there(url):
+    sessions = session_settings(DATABASE_URL=POSTGRES, REDIS_URL=url)
+    assert sessions["engine"] == "django.contrib.sessions.backends.cached_db"
+    caches = sessions["caches"]
+    assert set(caches) == {"default", "sessions", "throttle"}
+    for alias, prefix in [("default", "cache"), ("sessions", "sessions"), ("throttle", "throttle")]:
+        assert caches[alias]["BACKEND"] == "ops.cache.ForgivingRedisCache"
+        assert caches[alias]["LOCATION"] == url
+        assert caches[alias]["KEY_PREFIX"] == prefix
+        assert caches[alias]["OPTIONS"]["socket_timeout"] <= 1
+    assert caches["throttle"]["TIMEOUT"] >= 3600  # accounts.throttles.LONGEST_WINDOW
+    assert caches["throttle"]["OPTIONS"]["LOCAL_FALLBACK"] is True
+
+
+def test_with_redis_on_sqlite_too_the_caches_are_shared():
+    sessions = session_settings(REDIS_URL="redis://127.0.0.1:6379/0")
+    assert sessions["caches"]["sessions"]["BACKEND"] == "ops.cache.ForgivingRedisCache"
+    assert sessions["caches"]["throttle"]["BACKEND"] == "ops.cache.ForgivingRedisCache"
+
+
+def test_with_redis_the_login_cache_can_still_be_turned_off():
+    sessions = session_settings(
+        DATABASE_URL=POSTGRES, REDIS_URL="redis://redis:6379/0", DJANGO_SESSION_CACHE="none"
+    )
+    assert sessions["engine"] == "django.contrib.sessions.backends.db"
+    assert "sessions" not in sessions["caches"]
+    assert sessions["caches"]["default"]["BACKEND"] == "ops.cache.ForgivingRedisCache"
+
+
+def test_an_empty_redis_url_means_no_redis():
+    sessions = session_settings(DATABASE_URL=POSTGRES, REDIS_URL="  ")
+    assert sessions["engine"] == "django.contrib.sessions.backends.db"
+    assert sessions["caches"]["default"]["BACKEND"].endswith("LocMemCache")
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("redis:6379", "it names no host"),
+        ("http://redis:6379/0", "use redis://host:6379/0"),
+        ("redis://:6379/0", "it names no host"),
+        ("redis://redis:port/0", "its port is not a number"),
+        ("redis://redis:6379/cache", "the database after the host must be a number"),
+        ("unix://", "it names no socket"),
+    ],
+)
+def test_a_bad_redis_url_stops_the_app_with_one_clear_line(url, message):
+    result = load_settings(REDIS_URL=url)
+    assert result.returncode != 0
+    last_line = result.stderr.strip().splitlines()[-1]
+    assert last_line.startswith("django.core.exceptions.ImproperlyConfigured: REDIS_URL=")
+    assert "is not a Redis URL" in last_line
+    assert message in last_line
+
+
+def test_a_bad_redis_url_never_prints_its_password():
+    result = load_settings(REDIS_URL="redis://:hunter2-secret@redis:6379/cache")
+    assert result.returncode != 0
+    assert "hunter2-secret" not in result.stderr
+    assert "redis://:***@redis:6379/cache" in result.stderr.strip().splitlines()[-1]
 
 
 # --- Coaches' media storage -------------------------------------------------------
