@@ -6,6 +6,9 @@ screen's JavaScript only plays it. It lives in `protocols` beside `PerSide`
 because the estimate of a session's length (`protocols.models`) is computed
 from it too, and `protocols` must not import `sessions`.
 
+A timed hold (`Measure.SECONDS`) is one "hold" prompt a side, as long as
+the hold; an exercise done once (`PerSide.ONCE`) has no side at all.
+
 Sides are "first" and "other", never left and right: the person starts with
 their easier side (PRODUCT.md), which only they know. The words say so once,
 in the get-ready prompt.
@@ -36,18 +39,28 @@ class PerSide(models.TextChoices):
     EACH_SIDE = "each_side", "each side"
     EACH_LEG = "each_leg", "each leg"
     EACH_WAY_EACH_LEG = "each_way_each_leg", "each way on each leg"
+    ONCE = "once", "once (not by side)"
 
     @property
     def sides(self) -> int:
         # "Each way on each leg": both directions, then both again on the other leg.
+        if self is PerSide.ONCE:
+            return 1
         return 4 if self is PerSide.EACH_WAY_EACH_LEG else 2
+
+
+class Measure(models.TextChoices):
+    """What the number of an exercise counts: reps, or the seconds of a timed hold."""
+
+    REPS = "reps", "reps"
+    SECONDS = "seconds", "seconds (a timed hold)"
 
 
 @dataclass(frozen=True)
 class Prompt:
     """One thing the guide says and shows, for `seconds`."""
 
-    kind: str  # "get_ready" | "rep" | "change_direction" | "change_side" | "done"
+    kind: str  # "get_ready" | "rep" | "hold" | "change_direction" | "change_side" | "done"
     text: str
     seconds: int
     side: str | None = None  # "first" | "other"
@@ -65,16 +78,25 @@ def pacing_plan(
     per_side: str,
     seconds_per_rep: int,
     get_ready_seconds: int,
+    measure: str = Measure.REPS,
     change_side_seconds: int = CHANGE_SIDE_SECONDS,
     change_direction_seconds: int = CHANGE_DIRECTION_SECONDS,
 ) -> list[Prompt]:
-    """The prompts of one set, in order, ending with "done"."""
+    """The prompts of one set, in order, ending with "done".
+
+    For a timed hold `reps` is its seconds: one "hold" prompt that long a side
+    (a hold has no direction, so "each way on each leg" holds each leg once).
+    """
     try:
         per_side = PerSide(per_side)
     except ValueError:  # a choice retired since the plan was copied
         per_side = PerSide.EACH_SIDE
+    hold = measure == Measure.SECONDS
+    if per_side is PerSide.ONCE:
+        return _one_sided_plan(reps, hold, seconds_per_rep, get_ready_seconds)
     part = "side" if per_side is PerSide.EACH_SIDE else "leg"
-    directions = ["forwards", "backwards"] if per_side is PerSide.EACH_WAY_EACH_LEG else [None]
+    by_direction = per_side is PerSide.EACH_WAY_EACH_LEG and not hold
+    directions = ["forwards", "backwards"] if by_direction else [None]
     prompts: list[Prompt] = []
     for side in ("first", "other"):
         for direction in directions:
@@ -89,6 +111,11 @@ def pacing_plan(
                 kind, seconds = "change_direction", change_direction_seconds
                 text = f"Same {part}, now {direction}"
             prompts.append(Prompt(kind, text, seconds, side, direction))
+            if hold:
+                prompts.append(
+                    Prompt("hold", f"{side.capitalize()} {part} · hold {reps} s", reps, side)
+                )
+                continue
             prompts.extend(
                 Prompt(
                     "rep",
@@ -101,6 +128,22 @@ def pacing_plan(
                 )
                 for rep in range(1, reps + 1)
             )
+    prompts.append(Prompt("done", "Done", 0))
+    return prompts
+
+
+def _one_sided_plan(
+    reps: int, hold: bool, seconds_per_rep: int, get_ready_seconds: int
+) -> list[Prompt]:
+    """An exercise done once, not by side: get ready, the reps (or the hold), done."""
+    prompts = [Prompt("get_ready", "Get ready", get_ready_seconds)]
+    if hold:
+        prompts.append(Prompt("hold", f"Hold {reps} s", reps))
+    else:
+        prompts.extend(
+            Prompt("rep", f"Rep {rep} of {reps}", seconds_per_rep, rep=rep, of=reps)
+            for rep in range(1, reps + 1)
+        )
     prompts.append(Prompt("done", "Done", 0))
     return prompts
 

@@ -6,6 +6,8 @@ app_name = "training_sessions"
 
 urlpatterns = [
     path("", views.start, name="start"),
+    path("start/<slug:slug>/", views.start_protocol, name="start_protocol"),
+    path("preview/<slug:slug>/", views.preview, name="preview"),
     path("<int:session_id>/", views.session_screen, name="session"),
     path("<int:session_id>/step/", views.complete_step, name="complete_step"),
     path("<int:session_id>/skip/", views.skip_step, name="skip_step"),
