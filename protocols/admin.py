@@ -79,8 +79,10 @@ class ProtocolAdmin(admin.ModelAdmin):
             .annotate(count=models.Count("pk"))
             .values("count")
         )
-        return super().get_queryset(request).annotate(
-            sessions_count=Coalesce(models.Subquery(counted), 0)
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(sessions_count=Coalesce(models.Subquery(counted), 0))
         )
 
     @admin.display(description="sessions", ordering="sessions_count")

@@ -134,9 +134,9 @@ def _csv_lines(rows, zone) -> Iterator[str]:
     # middleware's time zone) has returned.
     writer = csv.writer(_Echo())
     # A byte-order mark: Excel then reads the file as UTF-8, not as ANSI.
-    header = ["date", "session", "protocol", "status", "circuit", "round", "exercises"]
-    header += ["skipped"]
-    header += [f"completed at ({zone.key})", "pain before", "pain after", "notes"]
+    header = ["date", "session", "status", "circuit", "round", "exercises", "skipped"]
+    # The protocol comes last: the columns before it keep the places they always had.
+    header += [f"completed at ({zone.key})", "pain before", "pain after", "notes", "protocol"]
     yield "\ufeff" + writer.writerow(header)
     status_names = dict(TrainingSession.Status.choices)
     lines = []
@@ -152,7 +152,6 @@ def _csv_lines(rows, zone) -> Iterator[str]:
         cells = [
             started_at.astimezone(zone).date().isoformat(),
             pk,
-            protocol,
             status_names.get(status, status),
             circuit,
             number,
@@ -162,6 +161,7 @@ def _csv_lines(rows, zone) -> Iterator[str]:
             before,
             after,
             notes,
+            protocol,
         ]
         lines.append(writer.writerow(["" if c is None else _spreadsheet_safe(c) for c in cells]))
         if len(lines) == CSV_LINES_PER_CHUNK:

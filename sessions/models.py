@@ -191,7 +191,7 @@ class TrainingSessionQuerySet(models.QuerySet):
     """
 
     def delete(self):
-        user_ids = set(self.values_list("user_id", flat=True))
+        user_ids = self._recorded_user_ids()
         with transaction.atomic():
             result = super().delete()
             ProgressSummary.refresh_for_users(user_ids)
@@ -200,20 +200,26 @@ class TrainingSessionQuerySet(models.QuerySet):
     def bulk_create(self, objs, *args, **kwargs):
         with transaction.atomic():
             created = super().bulk_create(objs, *args, **kwargs)
-            ProgressSummary.refresh_for_users({session.user_id for session in created})
+            ProgressSummary.refresh_for_users(
+                {session.user_id for session in created if not session.preview}
+            )
         return created
 
     def update(self, **fields):
         if PROGRESS_FIELDS.isdisjoint(fields):
             return super().update(**fields)
         with transaction.atomic():
-            user_ids = set(self.values_list("user_id", flat=True))
+            user_ids = self._recorded_user_ids()
             updated = super().update(**fields)
             if "user" in fields or "user_id" in fields:  # moved to another user
                 new_user = fields.get("user_id", fields.get("user"))
                 user_ids.add(getattr(new_user, "pk", new_user))
             ProgressSummary.refresh_for_users(user_ids)
         return updated
+
+    def _recorded_user_ids(self) -> set[int]:
+        """Whose progress these rows count in: a staff preview counts in nobody's."""
+        return set(self.filter(preview=False).values_list("user_id", flat=True))
 
     def for_user(self, user) -> TrainingSessionQuerySet:
         return self.filter(user=user)
@@ -395,8 +401,10 @@ class TrainingSession(models.Model):
     def save(self, *args, **kwargs):
         """Save, and refresh the user's progress if this changes what it counts."""
         update_fields = kwargs.get("update_fields")
-        counts = not self.preview and not (self._state.adding and self.is_in_progress) and (
-            update_fields is None or not PROGRESS_FIELDS.isdisjoint(update_fields)
+        counts = (
+            not self.preview
+            and not (self._state.adding and self.is_in_progress)
+            and (update_fields is None or not PROGRESS_FIELDS.isdisjoint(update_fields))
         )
         with transaction.atomic():
             super().save(*args, **kwargs)
@@ -410,7 +418,8 @@ class TrainingSession(models.Model):
         """Delete it and its rounds, and take it out of the user's progress."""
         with transaction.atomic():
             result = super().delete(*args, **kwargs)
-            ProgressSummary.refresh_for(self.user_id)
+            if not self.preview:
+                ProgressSummary.refresh_for(self.user_id)
         return result
 
     @classmethod
@@ -716,7 +725,9 @@ class CompletedRoundQuerySet(models.QuerySet):
 
     def delete(self):
         user_ids = set(
-            self.exclude(session__status="in_progress").values_list("session__user_id", flat=True)
+            self.exclude(session__status="in_progress")
+            .exclude(session__preview=True)
+            .values_list("session__user_id", flat=True)
         )
         with transaction.atomic():
             result = super().delete()

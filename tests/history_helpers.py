@@ -21,7 +21,6 @@ from sessions.models import (
     rounds_in_plan,
 )
 
-
 SEED = "lower-back-relief"
 
 

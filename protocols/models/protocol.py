@@ -139,10 +139,6 @@ class Protocol(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def clean(self) -> None:
-        if self.status == self.Status.PUBLISHED and not self.has_active_exercise():
-            raise ValidationError({"status": NOTHING_TO_PUBLISH})
-
     def save(self, *args, **kwargs):
         """Save; a protocol featured here is the only featured one."""
         with transaction.atomic():
@@ -151,6 +147,13 @@ class Protocol(models.Model):
                     is_featured=False
                 )
             super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("protocols:protocol", args=[self.slug])
+
+    def clean(self) -> None:
+        if self.status == self.Status.PUBLISHED and not self.has_active_exercise():
+            raise ValidationError({"status": NOTHING_TO_PUBLISH})
 
     def has_active_exercise(self) -> bool:
         if self.pk is None:
@@ -168,9 +171,6 @@ class Protocol(models.Model):
     @property
     def is_retired(self) -> bool:
         return self.status == self.Status.RETIRED
-
-    def get_absolute_url(self) -> str:
-        return reverse("protocols:protocol", args=[self.slug])
 
     def get_start_url(self) -> str:
         return reverse("training_sessions:start_protocol", args=[self.slug])
