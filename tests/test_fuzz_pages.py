@@ -16,7 +16,7 @@ from protocols.models import Exercise, Protocol
 from sessions.models import TrainingPreferences, TrainingSession
 from tests.conftest import clear_safety_gate
 from tests.fuzz_helpers import checked, field_values, footprint, fuzz_case, next_values
-from tests.test_access_sweep import OWNED, PUBLIC, SIGNED_IN, TOKEN
+from tests.test_access_sweep import OWNED, PUBLIC, SIGNED_IN, TOKEN, stored_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -24,6 +24,7 @@ PAGES = sorted(PUBLIC | SIGNED_IN | OWNED | TOKEN)
 # The parameters some page reads, and anything else.
 parameter_names = st.sampled_from(
     ["page", "weeks", "next", "q", "pain_before", "step", "after_step", "e", "format", "o"]
+    + ["protocol"]
 ) | st.text(max_size=12)
 query_strings = st.dictionaries(parameter_names, field_values | next_values, max_size=4)
 
@@ -47,8 +48,12 @@ def arguments(alice, protocol) -> dict:
     preferences = TrainingPreferences.objects.create(user=alice, training_days=[0, 3])
     return {
         "protocols:protocol": {"slug": protocol.slug},
+        "training_sessions:start_protocol": {"slug": protocol.slug},
         "protocols:exercise": {"slug": Exercise.objects.first().slug},
         "accounts:password_reset_confirm": {"uidb64": "MQ", "token": "set-password"},
+        # Drawn only since the library's pages changed which examples come up.
+        "accounts:signup_complete": {"token": "not-a-token"},
+        "protocols:media": {"name": stored_upload()},
         "history:calendar_feed": {"token": preferences.feed_token},
         "owned": {"session_id": session.pk},
     }
