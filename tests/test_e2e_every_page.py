@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import contextlib
 import re
-from urllib.parse import urlsplit
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 import pytest
 from django.contrib.auth.tokens import default_token_generator

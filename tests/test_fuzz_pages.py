@@ -23,8 +23,19 @@ pytestmark = pytest.mark.django_db
 PAGES = sorted(PUBLIC | SIGNED_IN | OWNED | TOKEN)
 # The parameters some page reads, and anything else.
 parameter_names = st.sampled_from(
-    ["page", "weeks", "next", "q", "pain_before", "step", "after_step", "e", "format", "o"]
-    + ["protocol"]
+    [
+        "page",
+        "weeks",
+        "next",
+        "q",
+        "pain_before",
+        "step",
+        "after_step",
+        "e",
+        "format",
+        "o",
+        "protocol",
+    ]
 ) | st.text(max_size=12)
 query_strings = st.dictionaries(parameter_names, field_values | next_values, max_size=4)
 
