@@ -389,10 +389,27 @@ class TrainingSession(models.Model):
             ),
         ]
         indexes = [
+            # Partial: the default manager's every query says "not preview", which
+            # these match, so a history is still counted and paged from the index
+            # alone (a preview, found only by its id, needs none).
             # History: a user's sessions, newest first.
-            models.Index(fields=["user", "-started_at"], name="training_session_history"),
+            models.Index(
+                fields=["user", "-started_at"],
+                name="training_session_history",
+                condition=Q(preview=False),
+            ),
             # Progress: a user's sessions grouped by local day (streaks, weeks).
-            models.Index(fields=["user", "local_date"], name="training_session_days"),
+            models.Index(
+                fields=["user", "local_date"],
+                name="training_session_days",
+                condition=Q(preview=False),
+            ),
+            # History narrowed to one protocol: counted and paged from the index too.
+            models.Index(
+                fields=["user", "protocol", "-started_at"],
+                name="training_session_by_protocol",
+                condition=Q(preview=False),
+            ),
         ]
 
     def __str__(self) -> str:
