@@ -124,8 +124,9 @@ def next_url_from(request: HttpRequest) -> str:
 
 
 def default_next_url() -> str:
-    """Where someone who passed the gate goes when nothing asked for a page: the protocol."""
-    protocol = Protocol.objects.only("slug").first()
+    """Where someone who passed the gate goes when nothing asked for a page: the featured
+    protocol."""
+    protocol = Protocol.objects.featured()
     return protocol.get_absolute_url() if protocol else reverse("protocols:home")
 
 

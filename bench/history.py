@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/history.py            # about a minute
     .venv/bin/python bench/history.py --rounds 100
+    .venv/bin/python bench/history.py --one-protocol   # /history/?protocol=<id>, narrowed
 
 Standalone: it builds a throwaway SQLite file database in a temporary folder
 (never the development one), seeds the protocol, gives one user 5 000 past
@@ -139,6 +140,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rounds", type=int, default=300, help="requests per user (300)")
     parser.add_argument("--seconds", type=float, default=60, help="stop measuring after (60)")
+    parser.add_argument(
+        "--one-protocol", action="store_true", help="time the list narrowed to the protocol"
+    )
     options = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="backrelief-bench-") as folder:
@@ -173,7 +177,7 @@ def main() -> None:
             f"set up {HEAVY:,} and {LIGHT} sessions in {time.perf_counter() - setup_started:.1f} s"
         )
 
-        url = "/history/"
+        url = f"/history/?protocol={protocol.pk}" if options.one_protocol else "/history/"
         for label, client in clients.items():
             with CaptureQueriesContext(connection) as queries:
                 timed_get(client, url)

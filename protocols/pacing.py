@@ -6,6 +6,9 @@ screen's JavaScript only plays it. It lives in `protocols` beside `PerSide`
 because the estimate of a session's length (`protocols.models`) is computed
 from it too, and `protocols` must not import `sessions`.
 
+A timed hold (`Measure.SECONDS`) is one "hold" prompt a side, as long as
+the hold; an exercise done once (`PerSide.ONCE`) has no side at all.
+
 Sides are "first" and "other", never left and right: the person starts with
 their easier side (PRODUCT.md), which only they know. The words say so once,
 in the get-ready prompt.
@@ -36,18 +39,28 @@ class PerSide(models.TextChoices):
     EACH_SIDE = "each_side", "each side"
     EACH_LEG = "each_leg", "each leg"
     EACH_WAY_EACH_LEG = "each_way_each_leg", "each way on each leg"
+    ONCE = "once", "once (not by side)"
 
     @property
     def sides(self) -> int:
         # "Each way on each leg": both directions, then both again on the other leg.
+        if self is PerSide.ONCE:
+            return 1
         return 4 if self is PerSide.EACH_WAY_EACH_LEG else 2
+
+
+class Measure(models.TextChoices):
+    """What the number of an exercise counts: reps, or the seconds of a timed hold."""
+
+    REPS = "reps", "reps"
+    SECONDS = "seconds", "seconds (a timed hold)"
 
 
 @dataclass(frozen=True)
 class Prompt:
     """One thing the guide says and shows, for `seconds`."""
 
-    kind: str  # "get_ready" | "rep" | "change_direction" | "change_side" | "done"
+    kind: str  # "get_ready" | "rep" | "hold" | "change_direction" | "change_side" | "done"
     text: str
     seconds: int
     side: str | None = None  # "first" | "other"
@@ -67,11 +80,15 @@ def pacing_plan(
     per_side: str,
     seconds_per_rep: int,
     get_ready_seconds: int,
+    measure: str = Measure.REPS,
     name: str = "",
     change_side_seconds: int = CHANGE_SIDE_SECONDS,
     change_direction_seconds: int = CHANGE_DIRECTION_SECONDS,
 ) -> list[Prompt]:
     """The prompts of one set, in order, ending with "done".
+
+    For a timed hold `reps` is its seconds: one "hold" prompt that long a side
+    (a hold has no direction, so "each way on each leg" holds each leg once).
 
     `name` is what the get-ready prompt says first: the exercise's name and
     subtitle ("Hamstring Lowering, lying on your back, not the kneeling
@@ -81,8 +98,12 @@ def pacing_plan(
         per_side = PerSide(per_side)
     except ValueError:  # a choice retired since the plan was copied
         per_side = PerSide.EACH_SIDE
+    hold = measure == Measure.SECONDS
+    if per_side is PerSide.ONCE:
+        return _one_sided_plan(reps, hold, seconds_per_rep, get_ready_seconds, name)
     part = "side" if per_side is PerSide.EACH_SIDE else "leg"
-    directions = ["forwards", "backwards"] if per_side is PerSide.EACH_WAY_EACH_LEG else [None]
+    by_direction = per_side is PerSide.EACH_WAY_EACH_LEG and not hold
+    directions = ["forwards", "backwards"] if by_direction else [None]
     prompts: list[Prompt] = []
     for side in ("first", "other"):
         for direction in directions:
@@ -102,6 +123,10 @@ def pacing_plan(
                 text = f"Same {part}, now {direction}"
                 say = f"{text}."
             prompts.append(Prompt(kind, text, seconds, side, direction, say=say))
+            if hold:
+                text = f"{side.capitalize()} {part} · hold {reps} s"
+                prompts.append(Prompt("hold", text, reps, side, say=f"Hold, {reps} seconds."))
+                continue
             prompts.extend(
                 Prompt(
                     "rep",
@@ -115,6 +140,23 @@ def pacing_plan(
                 )
                 for rep in range(1, reps + 1)
             )
+    prompts.append(Prompt("done", "Done", 0, say="Done."))
+    return prompts
+
+
+def _one_sided_plan(
+    reps: int, hold: bool, seconds_per_rep: int, get_ready_seconds: int, name: str
+) -> list[Prompt]:
+    """An exercise done once, not by side: get ready, the reps (or the hold), done."""
+    say = f"{name}. Get ready." if name else "Get ready."
+    prompts = [Prompt("get_ready", "Get ready", get_ready_seconds, say=say)]
+    if hold:
+        prompts.append(Prompt("hold", f"Hold {reps} s", reps, say=f"Hold, {reps} seconds."))
+    else:
+        prompts.extend(
+            Prompt("rep", f"Rep {rep} of {reps}", seconds_per_rep, rep=rep, of=reps, say=str(rep))
+            for rep in range(1, reps + 1)
+        )
     prompts.append(Prompt("done", "Done", 0, say="Done."))
     return prompts
 

@@ -7,6 +7,7 @@ app_name = "protocols"
 urlpatterns = [
     path("", views.home, name="home"),
     path("disclaimer/", views.disclaimer, name="disclaimer"),
+    path("protocols/", views.protocol_list, name="list"),
     path("protocols/<slug:slug>/", views.protocol_detail, name="protocol"),
     path("exercises/<slug:slug>/", views.exercise_detail, name="exercise"),
     # Coaches' uploads, when stored on this machine (settings.MEDIA_URL).

@@ -1,4 +1,4 @@
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from accounts.models import Disclaimer
@@ -7,13 +7,27 @@ from .models import CoachMedia, Exercise, Protocol
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    protocol = Protocol.objects.with_exercises().first()
+    """The featured protocol, as before there were several; a link to the others if any."""
+    protocol = Protocol.objects.with_exercises().featured()
     context = _protocol_context(protocol) | {"disclaimer": Disclaimer.objects.current()}
     return render(request, "protocols/home.html", context)
 
 
+def protocol_list(request: HttpRequest) -> HttpResponse:
+    """Every published protocol, the featured one first (three queries however many)."""
+    protocols = list(Protocol.objects.with_exercises().published().default_first())
+    return render(
+        request,
+        "protocols/protocol_list.html",
+        {"protocols": [(protocol, protocol.overview()) for protocol in protocols]},
+    )
+
+
 def protocol_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    protocol = get_object_or_404(Protocol.objects.with_exercises(), slug=slug)
+    """A published or retired protocol for anyone; a draft for staff only (a 404 for others)."""
+    protocol = get_object_or_404(
+        Protocol.objects.with_exercises().readable_by(request.user), slug=slug
+    )
     return render(request, "protocols/protocol_detail.html", _protocol_context(protocol))
 
 
@@ -21,6 +35,8 @@ def exercise_detail(request: HttpRequest, slug: str) -> HttpResponse:
     exercise = get_object_or_404(
         Exercise.objects.select_related("circuit__protocol", "demo_video"), slug=slug
     )
+    if exercise.circuit.protocol.is_draft and not request.user.is_staff:
+        raise Http404("No such exercise.")  # a draft's exercises are as unseen as the draft
     neighbours = list(
         Exercise.objects.filter(circuit__protocol=exercise.circuit.protocol_id, is_active=True)
         .order_by("circuit__number", "position")

@@ -201,3 +201,38 @@ class PrintPeriodForm(forms.Form):
         if self.is_valid() and self.cleaned_data["weeks"]:
             return self.PERIODS[self.cleaned_data["weeks"]]
         return None
+
+
+class ProtocolFilterForm(forms.Form):
+    """History narrowed to one protocol (`?protocol=<id>`), among those the person has used.
+
+    Anything else (no protocol, one they never used, "abc") means every
+    protocol; `problem` then says why, for the page to show.
+    """
+
+    protocol = forms.TypedChoiceField(coerce=int, required=False, empty_value=None)
+
+    def __init__(self, data, protocols: list[tuple[int, str]]):
+        super().__init__(data)
+        self.protocols = protocols
+        self.fields["protocol"].choices = [("", "All protocols"), *protocols]
+
+    @property
+    def offered(self) -> bool:
+        """Worth showing: the person has sessions of more than one protocol."""
+        return len(self.protocols) > 1
+
+    def protocol_id(self) -> int | None:
+        if self.is_valid():
+            return self.cleaned_data["protocol"]
+        return None
+
+    @property
+    def problem(self) -> str:
+        if not self.data.get("protocol") or self.is_valid():
+            return ""
+        return "That protocol is not in your history, so every session is shown."
+
+    def chosen_name(self) -> str:
+        chosen = self.protocol_id()
+        return next((name for pk, name in self.protocols if pk == chosen), "")

@@ -21,7 +21,7 @@ from django.utils import dateformat, timezone
 from django.views.decorators.http import require_POST
 
 from .charts import bar_chart, pain_chart
-from .forms import PreferencesForm, PrintPeriodForm
+from .forms import PreferencesForm, PrintPeriodForm, ProtocolFilterForm
 from .middleware import chosen_time_zone, remember_time_zone
 from .models import ProgressSummary, TrainingPreferences, TrainingSession
 from .progress import Progress
@@ -38,7 +38,8 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 def _get_session_for_user(request: HttpRequest, session_id: int) -> TrainingSession:
     """The signed-in user's session, without its plan; anyone else's is a 404."""
     return get_object_or_404(
-        TrainingSession.objects.for_user(request.user).for_history(), pk=session_id
+        TrainingSession.objects.for_user(request.user).for_history().select_related("protocol"),
+        pk=session_id,
     )
 
 
@@ -69,18 +70,29 @@ def _charts(progress: Progress, recent: list[TrainingSession]) -> dict:
 
 @login_required
 def history_list(request: HttpRequest) -> HttpResponse:
-    progress = ProgressSummary.progress_for(request.user, timezone.localdate())
-    sessions = TrainingSession.objects.for_user(request.user).for_history()
+    """The sessions and progress at a glance, all of them or one protocol's (`?protocol=id`).
+
+    The protocols to choose from, and each one's weeks and pain change, come
+    from the one ProgressSummary row: narrowing costs no query more.
+    """
+    summary = ProgressSummary.for_user(request.user)
+    narrow = ProtocolFilterForm(request.GET, protocols=summary.protocols() if summary else [])
+    protocol_id = narrow.protocol_id()
+    progress = Progress.from_summary(summary, timezone.localdate(), protocol_id)
+    sessions = TrainingSession.objects.for_user(request.user).for_protocol(protocol_id)
     # get_page turns "abc", "-1" or "99999" into a page that exists.
-    page = Paginator(sessions, SESSIONS_PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(sessions.for_history(), SESSIONS_PER_PAGE).get_page(request.GET.get("page"))
+    recent = sessions.recent_pain(PAIN_CHART_SESSIONS)
     return render(
         request,
         "history/list.html",
         {
             "page": page,
             "progress": progress,
+            "narrow": narrow,
+            "protocol_id": protocol_id,
             "zone_chosen": bool(chosen_time_zone(request)),
-            **_charts(progress, _recent_pain(request.user)),
+            **_charts(progress, recent),
         },
     )
 
@@ -123,12 +135,15 @@ def _csv_lines(rows, zone) -> Iterator[str]:
     writer = csv.writer(_Echo())
     # A byte-order mark: Excel then reads the file as UTF-8, not as ANSI.
     header = ["date", "session", "status", "circuit", "round", "exercises", "skipped"]
-    header += [f"completed at ({zone.key})", "pain before", "pain after", "notes"]
+    # The protocol comes last: the columns before it keep the places they always had.
+    header += [f"completed at ({zone.key})", "pain before", "pain after", "notes", "protocol"]
     yield "\ufeff" + writer.writerow(header)
     status_names = dict(TrainingSession.Status.choices)
     lines = []
     for row in rows:
-        (pk, started_at, status, before, after, notes, circuit, number, done_at, done) = row
+        (pk, started_at, protocol, status, before, after, notes, circuit, number, done_at, done) = (
+            row
+        )
         exercises = "; ".join(
             f"{e['label']} {e['name']} ({'skipped' if e.get('skipped') else e['prescription']})"
             for e in done or []
@@ -146,6 +161,7 @@ def _csv_lines(rows, zone) -> Iterator[str]:
             before,
             after,
             notes,
+            protocol,
         ]
         lines.append(writer.writerow(["" if c is None else _spreadsheet_safe(c) for c in cells]))
         if len(lines) == CSV_LINES_PER_CHUNK:

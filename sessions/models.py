@@ -26,7 +26,7 @@ import icalendar
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import IntegrityError, models, transaction
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -35,6 +35,7 @@ from protocols.models import ExerciseNotes, PerSide, Protocol, Step
 from protocols.pacing import (
     DEFAULT_GET_READY_SECONDS,
     DEFAULT_SECONDS_PER_REP,
+    Measure,
     Prompt,
     pacing_plan,
 )
@@ -66,6 +67,8 @@ def plan_from_steps(steps: list[Step]) -> list[dict]:
             "prescription": step.exercise.prescription,
             "per_side": step.exercise.per_side,
             # What Guide me paces the set from: the session's copy, not the live exercise.
+            # For a timed hold ("measure": "seconds") "reps" is the hold's seconds.
+            "measure": step.exercise.measure,
             "reps": step.exercise.reps,
             "seconds_per_rep": step.exercise.seconds_per_rep,
             "get_ready_seconds": step.exercise.get_ready_seconds,
@@ -101,6 +104,7 @@ class PlannedStep:
     reps: int
     seconds_per_rep: int
     get_ready_seconds: int
+    measure: str = Measure.REPS
 
     @classmethod
     def from_plan(cls, plan: list[dict], number: int) -> PlannedStep:
@@ -123,7 +127,18 @@ class PlannedStep:
             reps=entry.get("reps") or _reps_in(entry["prescription"]),
             seconds_per_rep=entry.get("seconds_per_rep", DEFAULT_SECONDS_PER_REP),
             get_ready_seconds=entry.get("get_ready_seconds", DEFAULT_GET_READY_SECONDS),
+            measure=entry.get("measure", Measure.REPS),  # plans from before timed holds
         )
+
+    @property
+    def is_hold(self) -> bool:
+        """A timed hold: `reps` is its seconds, and the step screen counts it down."""
+        return self.measure == Measure.SECONDS
+
+    @property
+    def hold_sides(self) -> int:
+        """How many holds the set has: one a side, or one for an exercise done once."""
+        return 1 if self.per_side == PerSide.ONCE else 2
 
     @property
     def is_last(self) -> bool:
@@ -149,6 +164,7 @@ class PlannedStep:
             per_side=self.per_side,
             seconds_per_rep=self.seconds_per_rep,
             get_ready_seconds=self.get_ready_seconds,
+            measure=self.measure,
             name=", ".join(filter(None, [self.name, self.subtitle])),
         )
 
@@ -176,7 +192,7 @@ class TrainingSessionQuerySet(models.QuerySet):
     """
 
     def delete(self):
-        user_ids = set(self.values_list("user_id", flat=True))
+        user_ids = self._recorded_user_ids()
         with transaction.atomic():
             result = super().delete()
             ProgressSummary.refresh_for_users(user_ids)
@@ -185,14 +201,16 @@ class TrainingSessionQuerySet(models.QuerySet):
     def bulk_create(self, objs, *args, **kwargs):
         with transaction.atomic():
             created = super().bulk_create(objs, *args, **kwargs)
-            ProgressSummary.refresh_for_users({session.user_id for session in created})
+            ProgressSummary.refresh_for_users(
+                {session.user_id for session in created if not session.preview}
+            )
         return created
 
     def update(self, **fields):
         if PROGRESS_FIELDS.isdisjoint(fields):
             return super().update(**fields)
         with transaction.atomic():
-            user_ids = set(self.values_list("user_id", flat=True))
+            user_ids = self._recorded_user_ids()
             updated = super().update(**fields)
             if "user" in fields or "user_id" in fields:  # moved to another user
                 new_user = fields.get("user_id", fields.get("user"))
@@ -200,8 +218,16 @@ class TrainingSessionQuerySet(models.QuerySet):
             ProgressSummary.refresh_for_users(user_ids)
         return updated
 
+    def _recorded_user_ids(self) -> set[int]:
+        """Whose progress these rows count in: a staff preview counts in nobody's."""
+        return set(self.filter(preview=False).values_list("user_id", flat=True))
+
     def for_user(self, user) -> TrainingSessionQuerySet:
         return self.filter(user=user)
+
+    def for_protocol(self, protocol_id: int | None) -> TrainingSessionQuerySet:
+        """Narrowed to one protocol's sessions, or all of them for None."""
+        return self if protocol_id is None else self.filter(protocol_id=protocol_id)
 
     def in_progress(self) -> TrainingSessionQuerySet:
         return self.filter(status=TrainingSession.Status.IN_PROGRESS)
@@ -244,6 +270,7 @@ class TrainingSessionQuerySet(models.QuerySet):
             .values_list(
                 "pk",
                 "started_at",
+                "protocol_name",
                 "status",
                 "pain_before",
                 "pain_after",
@@ -257,7 +284,7 @@ class TrainingSessionQuerySet(models.QuerySet):
         )
 
     def days_trained(self):
-        """One row a local day: the sessions that count, and their pain change.
+        """One row a local day and protocol: the sessions that count, and their pain change.
 
         A session counts (towards streaks and weekly totals) once it is over
         and has at least one round. Reads the user's whole history: it feeds
@@ -268,14 +295,25 @@ class TrainingSessionQuerySet(models.QuerySet):
         )
         pain_change = F("pain_after") - F("pain_before")
         return (
-            self.order_by("local_date")
-            .values("local_date")
+            self.order_by("local_date", "protocol_id")
+            .values("local_date", "protocol_id")
             .annotate(
+                protocol_name_seen=Max("protocol_name"),
                 counted=Count("pk", filter=counts),
                 pain_change_total=Sum(pain_change),
                 pain_change_sessions=Count(pain_change),
             )
         )
+
+
+class RecordedManager(models.Manager.from_queryset(TrainingSessionQuerySet)):
+    """Sessions that are part of someone's record: every one but a staff preview."""
+
+    def get_queryset(self) -> TrainingSessionQuerySet:
+        return super().get_queryset().filter(preview=False)
+
+
+AllSessionsManager = models.Manager.from_queryset(TrainingSessionQuerySet)
 
 
 class TrainingSession(models.Model):
@@ -327,14 +365,23 @@ class TrainingSession(models.Model):
         help_text="Exercise slugs passed over (as skipped) for the rest of this session.",
     )
 
-    objects = TrainingSessionQuerySet.as_manager()
+    # A member of staff walking a protocol's screens before people see it:
+    # never shown or counted anywhere (the default manager leaves it out), and
+    # deleted when the preview ends. See `start_preview`.
+    preview = models.BooleanField(default=False, editable=False)
+
+    # The default manager, so admin, history, progress, exports and checks
+    # never see a preview; the session screens use `all_objects`.
+    objects = RecordedManager()
+    all_objects = AllSessionsManager()
 
     class Meta:
         ordering = ["-started_at"]
+        base_manager_name = "all_objects"
         constraints = [
             models.UniqueConstraint(
                 fields=["user"],
-                condition=Q(status="in_progress"),
+                condition=Q(status="in_progress", preview=False),
                 name="training_sessions_one_in_progress_per_user",
             ),
             models.CheckConstraint(
@@ -343,10 +390,27 @@ class TrainingSession(models.Model):
             ),
         ]
         indexes = [
+            # Partial: the default manager's every query says "not preview", which
+            # these match, so a history is still counted and paged from the index
+            # alone (a preview, found only by its id, needs none).
             # History: a user's sessions, newest first.
-            models.Index(fields=["user", "-started_at"], name="training_session_history"),
+            models.Index(
+                fields=["user", "-started_at"],
+                name="training_session_history",
+                condition=Q(preview=False),
+            ),
             # Progress: a user's sessions grouped by local day (streaks, weeks).
-            models.Index(fields=["user", "local_date"], name="training_session_days"),
+            models.Index(
+                fields=["user", "local_date"],
+                name="training_session_days",
+                condition=Q(preview=False),
+            ),
+            # History narrowed to one protocol: counted and paged from the index too.
+            models.Index(
+                fields=["user", "protocol", "-started_at"],
+                name="training_session_by_protocol",
+                condition=Q(preview=False),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -355,8 +419,10 @@ class TrainingSession(models.Model):
     def save(self, *args, **kwargs):
         """Save, and refresh the user's progress if this changes what it counts."""
         update_fields = kwargs.get("update_fields")
-        counts = not (self._state.adding and self.is_in_progress) and (
-            update_fields is None or not PROGRESS_FIELDS.isdisjoint(update_fields)
+        counts = (
+            not self.preview
+            and not (self._state.adding and self.is_in_progress)
+            and (update_fields is None or not PROGRESS_FIELDS.isdisjoint(update_fields))
         )
         with transaction.atomic():
             super().save(*args, **kwargs)
@@ -370,7 +436,8 @@ class TrainingSession(models.Model):
         """Delete it and its rounds, and take it out of the user's progress."""
         with transaction.atomic():
             result = super().delete(*args, **kwargs)
-            ProgressSummary.refresh_for(self.user_id)
+            if not self.preview:
+                ProgressSummary.refresh_for(self.user_id)
         return result
 
     @classmethod
@@ -401,6 +468,30 @@ class TrainingSession(models.Model):
         except IntegrityError:
             # A second tab or a double tap started one a moment ago: use it.
             return cls.objects.for_user(user).in_progress().get()
+
+    @classmethod
+    def start_preview(cls, user, protocol: Protocol, pain_before: int | None) -> TrainingSession:
+        """A staff preview of a `with_exercises()` protocol: the same screens, no record.
+
+        Any earlier preview of the same person's goes first: one at a time.
+        Raises `Protocol.NothingToDo` like `start`.
+        """
+        steps = protocol.steps()
+        if not steps:
+            raise Protocol.NothingToDo(f"{protocol} has no active exercise.")
+        plan = plan_from_steps(steps)
+        with transaction.atomic():
+            cls.all_objects.filter(user=user, preview=True).delete()
+            return cls.all_objects.create(
+                user=user,
+                protocol=protocol,
+                protocol_name=protocol.name,
+                pain_before=pain_before,
+                plan=plan,
+                instructions=instructions_from_steps(steps),
+                total_rounds=rounds_in_plan(plan),
+                preview=True,
+            )
 
     def get_history_url(self) -> str:
         return reverse("history:detail", args=[self.pk])
@@ -503,7 +594,7 @@ class TrainingSession(models.Model):
         }
         with transaction.atomic():
             moved = (
-                TrainingSession.objects.filter(
+                TrainingSession.all_objects.filter(
                     pk=self.pk,
                     status=self.Status.IN_PROGRESS,
                     steps_done=number - 1,
@@ -516,13 +607,13 @@ class TrainingSession(models.Model):
                 skipped_steps = self._skipped_now()
                 if skipped:
                     skipped_steps.append(self._skip_entry(step, now, passed_over))
-                    TrainingSession.objects.filter(pk=self.pk).update(skipped=skipped_steps)
+                    TrainingSession.all_objects.filter(pk=self.pk).update(skipped=skipped_steps)
                     fields["skipped"] = skipped_steps
                 if step.ends_round:
                     self._record_round(step, now, {entry["step"] for entry in skipped_steps})
             if moved and step.is_last:
                 finished = {"status": self.Status.FINISHED, "finished_at": now}
-                TrainingSession.objects.filter(pk=self.pk).update(**finished)  # progress too
+                TrainingSession.all_objects.filter(pk=self.pk).update(**finished)  # progress too
                 fields |= finished
         if moved:
             for name, value in fields.items():
@@ -554,7 +645,7 @@ class TrainingSession(models.Model):
         with transaction.atomic():
             # Locked for the read-modify-write (SQLite's immediate transactions serialise it).
             current = (
-                TrainingSession.objects.select_for_update()
+                TrainingSession.all_objects.select_for_update()
                 .filter(pk=self.pk, status=self.Status.IN_PROGRESS)
                 .values_list("skipping_exercises", flat=True)
                 .first()
@@ -562,7 +653,7 @@ class TrainingSession(models.Model):
             if current is None or exercise_slug in current:
                 return False
             self.skipping_exercises = [*current, exercise_slug]
-            TrainingSession.objects.filter(pk=self.pk).update(
+            TrainingSession.all_objects.filter(pk=self.pk).update(
                 skipping_exercises=self.skipping_exercises
             )
         return True
@@ -570,7 +661,7 @@ class TrainingSession(models.Model):
     def end_rest(self, after_step: int) -> bool:
         """Finish the rest that follows step `after_step`; False if that is not now."""
         moved = (
-            TrainingSession.objects.filter(
+            TrainingSession.all_objects.filter(
                 pk=self.pk, status=self.Status.IN_PROGRESS, steps_done=after_step, resting=True
             ).update(resting=False)
             == 1
@@ -583,7 +674,7 @@ class TrainingSession(models.Model):
         """End the session now; the rounds done so far stay recorded (progress counts them)."""
         now = timezone.now()
         moved = (
-            TrainingSession.objects.filter(pk=self.pk, status=self.Status.IN_PROGRESS).update(
+            TrainingSession.all_objects.filter(pk=self.pk, status=self.Status.IN_PROGRESS).update(
                 status=self.Status.ENDED_EARLY, finished_at=now, resting=False
             )
             == 1
@@ -599,7 +690,7 @@ class TrainingSession(models.Model):
 
     def _skipped_now(self) -> list[dict]:
         return list(
-            TrainingSession.objects.filter(pk=self.pk).values_list("skipped", flat=True).get()
+            TrainingSession.all_objects.filter(pk=self.pk).values_list("skipped", flat=True).get()
         )
 
     @staticmethod
@@ -652,7 +743,9 @@ class CompletedRoundQuerySet(models.QuerySet):
 
     def delete(self):
         user_ids = set(
-            self.exclude(session__status="in_progress").values_list("session__user_id", flat=True)
+            self.exclude(session__status="in_progress")
+            .exclude(session__preview=True)
+            .values_list("session__user_id", flat=True)
         )
         with transaction.atomic():
             result = super().delete()
@@ -894,6 +987,12 @@ class ProgressSummary(models.Model):
     )
     pain_change_total = models.IntegerField(default=0)
     pain_change_sessions = models.PositiveIntegerField(default=0)
+    per_protocol = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="By protocol id: its name, sessions that count per recent local day, and "
+        "its pain change, for history narrowed to one protocol (streaks count any).",
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -908,6 +1007,17 @@ class ProgressSummary(models.Model):
         return Progress.from_summary(cls.objects.filter(user=user).first(), today)
 
     @classmethod
+    def for_user(cls, user) -> ProgressSummary | None:
+        return cls.objects.filter(user=user).first()
+
+    def protocols(self) -> list[tuple[int, str]]:
+        """(id, name) of each protocol the user has a session of that is over, by name."""
+        return sorted(
+            ((int(key), entry["name"]) for key, entry in self.per_protocol.items()),
+            key=lambda item: (item[1].casefold(), item[0]),
+        )
+
+    @classmethod
     def refresh_for_users(cls, user_ids) -> None:
         for user_id in sorted(user_ids):
             cls.refresh_for(user_id)
@@ -918,12 +1028,23 @@ class ProgressSummary(models.Model):
         horizon = first_week_shown(timezone.localdate())
         counted: dict[date, int] = {}
         pain_total = pain_sessions = 0
+        per_protocol: dict[str, dict] = {}
         for row in TrainingSession.objects.filter(user_id=user_id).days_trained():
+            day, key = row["local_date"], str(row["protocol_id"])
+            mine = per_protocol.setdefault(
+                key,
+                {"name": "", "recent_days": {}, "pain_change_total": 0, "pain_change_sessions": 0},
+            )
+            mine["name"] = row["protocol_name_seen"]  # the latest day's name wins
             if row["counted"]:
-                counted[row["local_date"]] = row["counted"]
+                counted[day] = counted.get(day, 0) + row["counted"]
+                if day >= horizon:
+                    mine["recent_days"][day.isoformat()] = row["counted"]
             if row["pain_change_sessions"]:
                 pain_total += row["pain_change_total"]
                 pain_sessions += row["pain_change_sessions"]
+                mine["pain_change_total"] += row["pain_change_total"]
+                mine["pain_change_sessions"] += row["pain_change_sessions"]
         found = runs(counted)
         return {
             "longest_streak": found.longest,
@@ -934,6 +1055,7 @@ class ProgressSummary(models.Model):
             },
             "pain_change_total": pain_total,
             "pain_change_sessions": pain_sessions,
+            "per_protocol": per_protocol,
         }
 
     @classmethod

@@ -99,19 +99,31 @@ class Progress:
         return self.weeks[-1].sessions
 
     @classmethod
-    def from_summary(cls, summary, today: date) -> Progress:
-        """From a user's ProgressSummary (or None: nothing counted yet), as of `today`."""
+    def from_summary(cls, summary, today: date, protocol_id: int | None = None) -> Progress:
+        """From a user's ProgressSummary (or None: nothing counted yet), as of `today`.
+
+        With `protocol_id`, the weeks and the pain change are that protocol's;
+        streaks always count any protocol (a day trained is a day trained).
+        """
         if summary is None:
             return cls(0, 0, weekly_counts({}, today), None, 0)
-        recent = {date.fromisoformat(day): count for day, count in summary.recent_days.items()}
+        source = {
+            "recent_days": summary.recent_days,
+            "pain_change_total": summary.pain_change_total,
+            "pain_change_sessions": summary.pain_change_sessions,
+        }
+        if protocol_id is not None:
+            empty = {"recent_days": {}, "pain_change_total": 0, "pain_change_sessions": 0}
+            source = (summary.per_protocol or {}).get(str(protocol_id), empty)
+        recent = {date.fromisoformat(day): count for day, count in source["recent_days"].items()}
         found = Runs(summary.longest_streak, summary.last_run_end, summary.last_run_days)
-        pain_sessions = summary.pain_change_sessions
+        pain_sessions = source["pain_change_sessions"]
         return cls(
             current_streak=found.current(today),
             longest_streak=found.longest,
             weeks=weekly_counts(recent, today),
             average_pain_change=(
-                round(summary.pain_change_total / pain_sessions, 1) if pain_sessions else None
+                round(source["pain_change_total"] / pain_sessions, 1) if pain_sessions else None
             ),
             sessions_with_pain=pain_sessions,
         )

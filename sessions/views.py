@@ -2,7 +2,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.gzip import gzip_page
@@ -26,9 +26,14 @@ NOTHING_TO_FOLLOW = (
 )
 
 
+RETIRED = "{name} is retired: it can no longer be started. Your history keeps every session of it."
+PREVIEW_OVER = "Preview over. Nothing was recorded: no session, no rounds, no progress."
+
+
 def _get_session_for_user(request: HttpRequest, session_id: int, *related: str) -> TrainingSession:
-    """The signed-in user's session, with `related` joined in; anyone else's is a 404."""
-    sessions = TrainingSession.objects.for_user(request.user)
+    """The signed-in user's session (a staff preview too), with `related` joined in; anyone
+    else's is a 404."""
+    sessions = TrainingSession.all_objects.for_user(request.user)
     if related:  # select_related() with no names would join every relation
         sessions = sessions.select_related(*related)
     return get_object_or_404(sessions, pk=session_id)
@@ -36,19 +41,57 @@ def _get_session_for_user(request: HttpRequest, session_id: int, *related: str) 
 
 @safety_gate_required
 def start(request: HttpRequest) -> HttpResponse:
-    in_progress = TrainingSession.objects.for_user(request.user).in_progress().first()
-    if in_progress:
-        if request.method == "POST":
-            return redirect(in_progress)
-        return render(request, "sessions/start.html", {"in_progress": in_progress})
-    protocol = Protocol.objects.with_exercises().first()
+    """Start the featured default: with one published protocol, exactly as before."""
+    return _start(request, Protocol.objects.with_exercises().featured())
+
+
+@safety_gate_required
+def start_protocol(request: HttpRequest, slug: str) -> HttpResponse:
+    """Start this protocol (from its own page). A draft is a 404; a retired one says so."""
+    protocol = get_object_or_404(
+        Protocol.objects.with_exercises().exclude(status=Protocol.Status.DRAFT), slug=slug
+    )
+    if protocol.is_retired:
+        messages.error(request, RETIRED.format(name=protocol.name))
+        return redirect(protocol)
+    return _start(request, protocol)
+
+
+@safety_gate_required
+def preview(request: HttpRequest, slug: str) -> HttpResponse:
+    """Staff walk a protocol (a draft, most often) as a person would; nothing is recorded."""
+    if not request.user.is_staff:
+        raise Http404("No such protocol.")
+    protocol = get_object_or_404(Protocol.objects.with_exercises(), slug=slug)
+    return _start(request, protocol, preview=True)
+
+
+def _start(request: HttpRequest, protocol: Protocol | None, preview: bool = False) -> HttpResponse:
+    if not preview:
+        in_progress = (
+            TrainingSession.objects.for_user(request.user)
+            .in_progress()
+            .select_related("protocol")
+            .first()
+        )
+        if in_progress:
+            # Still one session at a time: resume it, or end it and come back.
+            if request.method == "POST":
+                return redirect(in_progress)
+            return render(
+                request, "sessions/start.html", {"in_progress": in_progress, "wanted": protocol}
+            )
     overview = protocol.overview() if protocol else None
     if overview is None or not overview.step_count:
         messages.error(request, NOTHING_TO_FOLLOW)
-        return redirect("protocols:home")
+        return redirect(protocol if preview else "protocols:home")
     form = StartForm(request.POST if request.method == "POST" else None)
     if form.is_valid():
         pain_before = form.cleaned_data["pain_before"]
+        if preview:
+            # Nothing recorded: no safety questions asked on a high score either.
+            session = TrainingSession.start_preview(request.user, protocol, pain_before)
+            return redirect(session)
         nothing_to_go_on = pain_before is None and not form.cleaned_data["nothing_new"]
         if nothing_to_go_on and answered_safety_questions_before_today(request.user):
             # No pain score: one tap to say whether anything has changed.
@@ -58,7 +101,26 @@ def start(request: HttpRequest) -> HttpResponse:
             # High pain: the safety questions first, then on into the session.
             return redirect(_screening_url(next_url=session.get_absolute_url()))
         return redirect(session)
-    return render(request, "sessions/start.html", {"form": form, "overview": overview})
+    return render(
+        request,
+        "sessions/start.html",
+        {
+            "form": form,
+            "overview": overview,
+            "protocol": protocol,
+            "preview": preview,
+            # With one published protocol the page stays as it was: no name, no choice.
+            "name_protocol": getattr(protocol, "published_total", 2) > 1,
+        },
+    )
+
+
+def _end_preview(request: HttpRequest, session: TrainingSession) -> HttpResponse:
+    """A preview leaves nothing behind: the session and its rounds go."""
+    protocol = session.protocol
+    session.delete()
+    messages.info(request, PREVIEW_OVER)
+    return redirect(protocol)
 
 
 # Compressed, as the offline page is: the step screen carries its drawing, the
@@ -191,6 +253,8 @@ def end_early(request: HttpRequest, session_id: int) -> HttpResponse:
     if not session.is_in_progress:
         return redirect("training_sessions:summary", session.pk)
     if request.method == "POST":
+        if session.preview:
+            return _end_preview(request, session)
         session.end_early()
         messages.info(request, "Session ended. Every round you finished is saved.")
         finish_url = reverse("training_sessions:finish", args=[session.pk])
@@ -203,9 +267,11 @@ def end_early(request: HttpRequest, session_id: int) -> HttpResponse:
 
 @login_required
 def finish(request: HttpRequest, session_id: int) -> HttpResponse:
-    session = _get_session_for_user(request, session_id)
+    session = _get_session_for_user(request, session_id, "protocol")
     if session.is_in_progress:
         return redirect(session)
+    if session.preview:
+        return _end_preview(request, session)
     if request.method == "POST":
         form = ReflectionForm(request.POST)
         if form.is_valid():
@@ -218,9 +284,11 @@ def finish(request: HttpRequest, session_id: int) -> HttpResponse:
 
 @login_required
 def summary(request: HttpRequest, session_id: int) -> HttpResponse:
-    session = _get_session_for_user(request, session_id)
+    session = _get_session_for_user(request, session_id, "protocol")
     if session.is_in_progress:
         return redirect(session)
+    if session.preview:
+        return _end_preview(request, session)
     return render(
         request,
         "sessions/summary.html",

@@ -116,7 +116,8 @@ def footprint(user: User) -> dict:
     """Everything stored about `user` (but the last sign-in's time), to compare later."""
     return {
         "user": [_without_last_login(row) for row in User.objects.filter(pk=user.pk).values()],
-        "sessions": list(TrainingSession.objects.filter(user=user).order_by("pk").values()),
+        # Staff previews too: a preview that outlived its request would show here.
+        "sessions": list(TrainingSession.all_objects.filter(user=user).order_by("pk").values()),
         "rounds": list(CompletedRound.objects.filter(session__user=user).order_by("pk").values()),
         "preferences": list(TrainingPreferences.objects.filter(user=user).values()),
         "progress": list(ProgressSummary.objects.filter(user=user).values()),

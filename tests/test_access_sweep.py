@@ -18,6 +18,7 @@ from tests.conftest import clear_safety_gate
 PUBLIC = {
     "protocols:home",
     "protocols:disclaimer",
+    "protocols:list",
     "protocols:protocol",
     "protocols:exercise",
     "accounts:signup",
@@ -37,6 +38,7 @@ PUBLIC = {
 # A signed-in person's own pages, with no object in the URL.
 SIGNED_IN = {
     "training_sessions:start",
+    "training_sessions:start_protocol",
     "accounts:account",
     "accounts:delete",
     "accounts:password_change",
@@ -78,6 +80,9 @@ SIGNED_IN_ACTIONS = {"history:reset_feed": 302, "training_sessions:guide_setting
 # right token is a 200, any other a 404, signed in or not. A share link
 # (a practitioner has no account) is found by its token's hash.
 TOKEN = {"history:calendar_feed", "shared:record", "shared:pdf"}
+# Staff only: nobody is sent to log in, anyone else who is signed in gets a 404
+# (a draft is not there for them), staff get the page.
+STAFF = {"training_sessions:preview"}
 # POST-only and harmless for anyone: logging out when not logged in just goes home.
 ANYONE_ACTIONS = {"accounts:logout"}
 
@@ -97,7 +102,14 @@ def url_names(patterns=None, namespace: str = "") -> set[str]:
 
 def test_every_url_is_classified():
     classified = (
-        PUBLIC | SIGNED_IN | OWNED | OWNED_ACTIONS | set(SIGNED_IN_ACTIONS) | TOKEN | ANYONE_ACTIONS
+        PUBLIC
+        | SIGNED_IN
+        | OWNED
+        | OWNED_ACTIONS
+        | set(SIGNED_IN_ACTIONS)
+        | TOKEN
+        | ANYONE_ACTIONS
+        | STAFF
     )
     unclassified = url_names() - classified
     assert not unclassified, f"decide who may see these, then add them here: {unclassified}"
@@ -117,6 +129,8 @@ def sample(alice, bob, protocol, disclaimer):
         "shared:pdf": {"token": token},
         "sharing:revoke": {"link_id": link.pk},
         "protocols:protocol": {"slug": protocol.slug},
+        "training_sessions:start_protocol": {"slug": protocol.slug},
+        "training_sessions:preview": {"slug": protocol.slug},
         "protocols:exercise": {"slug": Exercise.objects.first().slug},
         "accounts:password_reset_confirm": {"uidb64": "MQ", "token": "set-password"},
         "accounts:signup_complete": {"token": "not-a-token"},
@@ -141,7 +155,7 @@ def test_public_pages_open_to_anyone(client, sample, name):
     assert response.status_code == 200
 
 
-@pytest.mark.parametrize("name", sorted(SIGNED_IN | OWNED))
+@pytest.mark.parametrize("name", sorted(SIGNED_IN | OWNED | STAFF))
 def test_personal_pages_send_nobody_to_log_in(client, sample, name):
     response = client.get(url_for(name, sample))
     assert response.status_code == 302
@@ -179,6 +193,16 @@ def test_owned_pages_are_404_for_anyone_else(client, bob, sample, name):
 def test_owned_actions_are_404_for_anyone_else(client, bob, sample, name):
     client.force_login(bob)
     assert client.post(url_for(name, sample)).status_code == 404
+
+
+@pytest.mark.parametrize("name", sorted(STAFF))
+def test_staff_pages_are_404_for_people_and_open_to_staff(client, alice, coach, sample, name):
+    client.force_login(alice)
+    assert client.get(url_for(name, sample)).status_code == 404
+    assert client.post(url_for(name, sample)).status_code == 404
+    clear_safety_gate(coach)
+    client.force_login(coach)
+    assert client.get(url_for(name, sample)).status_code == 200
 
 
 @pytest.mark.parametrize("name", sorted(ANYONE_ACTIONS))

@@ -11,6 +11,7 @@ EXERCISE_FIELDS = [
     "label",
     "name",
     "slug",
+    "measure",
     "reps",
     "per_side",
     "seconds_per_rep",

@@ -42,7 +42,7 @@ from tests.conftest import (
     signup_link_from_outbox,
     tap_through,
 )
-from tests.test_access_sweep import OWNED, PUBLIC, SIGNED_IN
+from tests.test_access_sweep import OWNED, PUBLIC, SIGNED_IN, STAFF
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -82,6 +82,11 @@ SWEEPS = {
         "training_sessions:finish",
         "training_sessions:summary",
     },
+    "library": {
+        "protocols:list",
+        "training_sessions:start_protocol",
+        "training_sessions:preview",
+    },
     "history": {
         "history:list",
         "history:detail",
@@ -103,7 +108,7 @@ NOT_PAGES = {
 
 def test_every_page_is_audited():
     audited = set().union(*SWEEPS.values())
-    pages = (PUBLIC | SIGNED_IN | OWNED) - NOT_PAGES
+    pages = (PUBLIC | SIGNED_IN | OWNED | STAFF) - NOT_PAGES
     assert pages - audited == set(), "add these pages to a sweep in this module"
     assert audited - pages == set(), "audited names that tests/test_access_sweep.py lacks"
 
@@ -299,6 +304,49 @@ def test_session_pages(page, live_server, alice, protocol, disclaimer):
     page.get_by_text("8", exact=True).click()
     page.get_by_role("button", name="Save and see the summary").click()
     sweep.check("Session summary", "summary, pain worse (referral)")
+    sweep.finish()
+
+
+def test_library_pages(page, live_server, alice, coach, protocol, disclaimer):
+    """Two published protocols (one of timed holds), a draft and a retired one (issue 16)."""
+    from tests.history_helpers import past_session
+    from tests.library_helpers import make_protocol
+
+    holds = make_protocol("holds", measure="seconds", reps=20)
+    draft = make_protocol("draft", status=Protocol.Status.DRAFT)
+    retired = make_protocol("retired", status=Protocol.Status.RETIRED)
+    clear_safety_gate(alice)
+    clear_safety_gate(coach)
+    sweep = Sweep(page, "library")
+    sweep.visit("/protocols/", "Protocols", "the list")
+    sweep.visit("/", "cranky lower back", "landing, with two published")
+    sweep.visit(holds.get_absolute_url(), holds.name, "a second protocol")
+    sweep.visit(retired.get_absolute_url(), retired.name, "a retired protocol")
+    sign_in(page, live_server, alice)
+    sweep.visit(holds.get_start_url(), "Start a session", "start a chosen protocol")
+    page.get_by_text("3", exact=True).click()
+    page.get_by_role("button", name="Start").click()
+    sweep.check("Test move 1.1", "a timed hold")
+    page.get_by_role("button", name="Start the hold: first side").click()
+    sweep.check("Test move 1.1", "a timed hold, counting")
+    sweep.visit(protocol.get_start_url(), "Your session is waiting", "start, another waiting")
+    page.get_by_role("link", name="End it early").click()
+    page.get_by_role("button", name="End session").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("How did it go?")
+    past_session(alice, timezone.now() - timedelta(days=1))
+    sweep.visit("/history/", "Your history", "history, two protocols")
+    sweep.visit(f"/history/?protocol={holds.pk}", "Your history", "history, one protocol")
+    sweep.visit("/history/?protocol=abc", "Your history", "history, a protocol not there")
+
+    sign_in(page, live_server, coach)
+    sweep.visit(draft.get_absolute_url(), draft.name, "a draft, for staff")
+    preview = reverse("training_sessions:preview", args=[draft.slug])
+    sweep.visit(preview, "Start a session", "a preview's start")
+    page.get_by_role("button", name="Start").click()
+    sweep.check("Test move 1.1", "a preview's step")
+    page.get_by_role("button", name="Done").click()
+    page.get_by_role("button", name="Done").click()
+    sweep.check("Rest", "a preview's rest")
     sweep.finish()
 
 

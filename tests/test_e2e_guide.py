@@ -362,3 +362,31 @@ def test_after_this_hurts_the_guide_waits_while_the_advice_is_read(guided, alice
     expect(page.locator("[data-guide-now]")).to_have_text(
         "First leg (your easier one), forwards — get ready"
     )
+
+
+def test_a_timed_hold_is_guided_and_counted_down(guided, alice):
+    from tests.library_helpers import make_protocol
+
+    holds = make_protocol("holds", exercises=1, rounds=1, measure="seconds", reps=20)
+    page = guided
+    page.goto(f"/protocols/{holds.slug}/")
+    page.get_by_role("link", name="Start or resume a session").click()
+    page.get_by_text("3", exact=True).click()
+    page.get_by_role("button", name="Start").click()
+    expect(page.get_by_text("Step 1 of 1", exact=True)).to_be_visible()
+    page.clock.pause_at(START_TIME + datetime.timedelta(minutes=1))
+    page.get_by_role("button", name="Guide me").click()
+    expect(page.get_by_role("timer", name="Hold time left")).to_be_hidden()
+    play(page, 5.5)
+    assert now_text(page) == "First side · hold 20 s"
+    assert said(page)[-1] == "Hold, 20 seconds."
+    play(page, 5)
+    expect(page.locator("[data-guide-count]")).to_have_text("15")
+    expect(page.locator("[data-guide-bar-label]")).to_have_text("15 s left of 20")
+    play(page, 15 + 3)
+    assert now_text(page) == "Other side · hold 20 s"
+    finished = page.get_by_role("heading", level=1, name="Well done: session complete")
+    play_until(page, finished, limit=60)
+    session = TrainingSession.objects.get(user=alice)
+    assert (session.protocol, session.status, session.steps_done) == (holds, "finished", 1)
+    assert CompletedRound.objects.filter(session=session).count() == 1

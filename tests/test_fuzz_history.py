@@ -250,6 +250,6 @@ def test_export_keeps_any_notes_as_plain_text(people, alice, bob, note, query):
         for row in rows:
             assert not any(cell.startswith(FORMULA_STARTS) for cell in row), row
         if person == alice:
-            kept = {row[-1] for row in rows if row[1] == str(session.pk)}
+            kept = {row[10] for row in rows if row[1] == str(session.pk)}  # notes
             assert kept in ({session.notes}, {"'" + session.notes})
     assert footprint(bob) == before

@@ -23,7 +23,19 @@ pytestmark = pytest.mark.django_db
 PAGES = sorted(PUBLIC | SIGNED_IN | OWNED | TOKEN)
 # The parameters some page reads, and anything else.
 parameter_names = st.sampled_from(
-    ["page", "weeks", "next", "q", "pain_before", "step", "after_step", "e", "format", "o"]
+    [
+        "page",
+        "weeks",
+        "next",
+        "q",
+        "pain_before",
+        "step",
+        "after_step",
+        "e",
+        "format",
+        "o",
+        "protocol",
+    ]
 ) | st.text(max_size=12)
 query_strings = st.dictionaries(parameter_names, field_values | next_values, max_size=4)
 
@@ -53,6 +65,7 @@ def arguments(alice, protocol) -> dict:
         "shared:record": {"token": share},
         "shared:pdf": {"token": share},
         "protocols:protocol": {"slug": protocol.slug},
+        "training_sessions:start_protocol": {"slug": protocol.slug},
         "protocols:exercise": {"slug": Exercise.objects.first().slug},
         "accounts:password_reset_confirm": {"uidb64": "MQ", "token": "set-password"},
         "history:calendar_feed": {"token": preferences.feed_token},

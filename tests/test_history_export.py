@@ -27,6 +27,7 @@ HEADER = [
     "pain before",
     "pain after",
     "notes",
+    "protocol",
 ]
 
 
@@ -71,6 +72,7 @@ def test_one_row_per_completed_round_with_the_sessions_facts(signed_in, alice, p
         "pain before": "6",
         "pain after": "3",
         "notes": "Hips loose",
+        "protocol": "Lower back relief",
     }
     assert [(row[3], row[4]) for row in data[:9]] == [
         (str(c), str(r)) for c in (1, 2, 3) for r in (1, 2, 3)

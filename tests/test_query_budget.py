@@ -30,7 +30,13 @@ from tests.test_access_sweep import OWNED, PUBLIC, SIGNED_IN, TOKEN, stored_uplo
 BUDGET = 6
 LONG_HISTORY = 5_000
 # With no sessions at all these skip fetching the page's rows: one query fewer.
-EMPTY_HISTORY_SAVES_A_QUERY = {"history:list", "history:list (page 2)"}
+EMPTY_HISTORY_SAVES_A_QUERY = {
+    "history:list",
+    "history:list (page 2)",
+    "history:list (one protocol)",
+}
+# The library (issue 16): the seed's and nine more, every one published.
+PROTOCOLS = 10
 
 
 def count_queries(client: Client, url: str) -> tuple[int, int]:
@@ -53,6 +59,7 @@ def pages_at_rest(protocol: Protocol, token: str, share: str) -> dict[str, str]:
     return {
         "protocols:home": reverse("protocols:home"),
         "protocols:disclaimer": reverse("protocols:disclaimer"),
+        "protocols:list": reverse("protocols:list"),
         "protocols:protocol": reverse("protocols:protocol", args=[protocol.slug]),
         "protocols:exercise": reverse("protocols:exercise", args=[Exercise.objects.first().slug]),
         "accounts:signup": reverse("accounts:signup"),
@@ -69,6 +76,9 @@ def pages_at_rest(protocol: Protocol, token: str, share: str) -> dict[str, str]:
         "ops:offline": reverse("ops:offline"),
         "protocols:media": reverse("protocols:media", args=[stored_upload()]),
         "training_sessions:start": reverse("training_sessions:start"),
+        "training_sessions:start_protocol": reverse(
+            "training_sessions:start_protocol", args=[protocol.slug]
+        ),
         "accounts:account": reverse("accounts:account"),
         "accounts:delete": reverse("accounts:delete"),
         "accounts:password_change": reverse("accounts:password_change"),
@@ -77,6 +87,7 @@ def pages_at_rest(protocol: Protocol, token: str, share: str) -> dict[str, str]:
         "accounts:screening": reverse("accounts:screening"),
         "history:list": reverse("history:list"),
         "history:list (page 2)": reverse("history:list") + "?page=2",
+        "history:list (one protocol)": f"{reverse('history:list')}?protocol={protocol.pk}",
         "history:export_csv": reverse("history:export_csv"),
         "history:print": reverse("history:print"),
         "history:print (4 weeks)": reverse("history:print") + "?weeks=4",
@@ -102,7 +113,7 @@ def walk(client: Client, user, protocol: Protocol) -> dict[str, tuple[int, int]]
 
     measure("", pages_at_rest(protocol, token, share))
     # A session in progress, at its first step.
-    session = TrainingSession.start(user, Protocol.objects.with_exercises().get(), 4)
+    session = TrainingSession.start(user, Protocol.objects.with_exercises().get(pk=protocol.pk), 4)
     measure(
         "at a step",
         {
@@ -139,12 +150,23 @@ def walk(client: Client, user, protocol: Protocol) -> dict[str, tuple[int, int]]
     return measured
 
 
+def more_protocols(protocol: Protocol, count: int) -> None:
+    """`count` more published protocols, each a copy of the seed's, as admin's action makes."""
+    from protocols.admin import duplicate
+
+    for _ in range(count):
+        copy = duplicate(protocol)
+        copy.status = Protocol.Status.PUBLISHED
+        copy.save()
+
+
 @pytest.fixture
 def people(alice, bob, protocol, disclaimer, monkeypatch):
     # The walk at 5 000 sessions takes minutes on a busy machine: the disclaimer
     # and referral link, cached a minute, must not expire between a page's warm-up
     # and its count (a PDF page takes a second or two to render).
     monkeypatch.setattr("accounts.models.CACHE_SECONDS", 3600)
+    more_protocols(protocol, PROTOCOLS - 1)
     for person in (alice, bob):
         clear_safety_gate(person)
         TrainingPreferences.objects.create(user=person, time_zone="Europe/London")
@@ -162,6 +184,7 @@ def test_every_page_costs_the_same_for_no_history_and_5000_sessions(people, prot
 
     walked = {name.split(" ")[0] for name in none}
     assert walked == PUBLIC | SIGNED_IN | OWNED | TOKEN, "walk the pages the sweep lists"
+    assert Protocol.objects.published().count() == PROTOCOLS
     QUERY_COUNTS.update({page: (none[page][1], many[page][1]) for page in none})
     over = [
         f"{page}: {none[page][1]} queries (status {none[page][0]}) with no past sessions, "
@@ -176,3 +199,23 @@ def expected(page: str, with_history: tuple[int, int]) -> tuple[int, int]:
     """What a page should cost with no past sessions, given what it costs with 5 000."""
     status, queries = with_history
     return status, queries - (page in EMPTY_HISTORY_SAVES_A_QUERY)
+
+
+def test_a_staff_preview_costs_the_same_with_10_protocols(people, protocol, coach):
+    """The preview's start page, and its step screen, for a coach; people get a 404."""
+    clear_safety_gate(coach)
+    client = Client()
+    client.force_login(coach)
+    preview_url = reverse("training_sessions:preview", args=[protocol.slug])
+    status, queries = count_queries(client, preview_url)
+    assert (status, queries) == (200, queries) and queries <= BUDGET
+    client.post(preview_url, {"pain_before": 3})
+    session = TrainingSession.all_objects.get(user=coach, preview=True)
+    status, step_queries = count_queries(client, session.get_absolute_url())
+    assert status == 200 and step_queries <= BUDGET
+    QUERY_COUNTS.update(
+        {
+            "training_sessions:preview (staff)": (queries, queries),
+            "training_sessions:session [preview]": (step_queries, step_queries),
+        }
+    )

@@ -12,14 +12,59 @@ import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.urls import reverse
 
-from protocols.pacing import DEFAULT_GET_READY_SECONDS, PerSide, Prompt, pacing_plan, total_seconds
+from protocols.pacing import (
+    DEFAULT_GET_READY_SECONDS,
+    Measure,
+    PerSide,
+    Prompt,
+    pacing_plan,
+    total_seconds,
+)
+
+# What a coach may build (issue 16): the shapes the screens, the estimate and
+# the tests are checked for.
+MAX_CIRCUITS = 10
+MAX_EXERCISES_PER_CIRCUIT = 10
+MAX_ROUNDS = 10
+MAX_REPS = 100
+MAX_HOLD_SECONDS = 600
+NOTHING_TO_PUBLISH = (
+    "A protocol with no active exercise cannot be published: keep it a draft, add a circuit "
+    "and at least one active exercise, then publish it."
+)
 
 
 class ProtocolQuerySet(models.QuerySet):
+    def published(self) -> ProtocolQuerySet:
+        """The ones people can find and start."""
+        return self.filter(status=Protocol.Status.PUBLISHED)
+
+    def readable_by(self, user) -> ProtocolQuerySet:
+        """What `user` may read: published and retired ones (history links to those); staff
+        read drafts too, to preview them."""
+        if user.is_staff:
+            return self.all()
+        return self.exclude(status=Protocol.Status.DRAFT)
+
+    def default_first(self) -> ProtocolQuerySet:
+        """The featured one first, then the others by name."""
+        return self.order_by("-is_featured", "name", "pk")
+
+    def featured(self) -> Protocol | None:
+        """The featured default: the featured protocol if it is published, else the first
+        published one; with `published_total` annotated (a window count, no extra query)."""
+        return (
+            self.published()
+            .annotate(published_total=models.Window(models.Count("pk")))
+            .order_by("-is_featured", "pk")
+            .first()
+        )
+
     def with_exercises(self) -> ProtocolQuerySet:
         """Prefetch circuits and their active exercises, in order (two queries)."""
         return self.prefetch_related(
@@ -57,9 +102,27 @@ class ProtocolManager(models.Manager.from_queryset(ProtocolQuerySet)):
 
 
 class Protocol(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+        RETIRED = "retired", "Retired"
+
     name = models.CharField(max_length=120)
     slug = models.SlugField(max_length=120, unique=True)
     summary = models.TextField(help_text="Shown on the landing and protocol pages.")
+    status = models.CharField(
+        max_length=10,
+        choices=Status,
+        default=Status.DRAFT,
+        help_text="Draft: only staff see it, and can preview it. Published: listed, and people "
+        "can start it. Retired: no longer started; history still shows it.",
+    )
+    is_featured = models.BooleanField(
+        "featured",
+        default=False,
+        help_text="The one the landing page and Start a session offer. Ticking it here "
+        "unticks it on any other protocol.",
+    )
     # Derived: whether any of its exercises has a coach's photo or video. The
     # step screen reads it with the session (no query) and looks for media
     # only when it is set, so a protocol without uploads costs nothing more.
@@ -76,8 +139,41 @@ class Protocol(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args, **kwargs):
+        """Save; a protocol featured here is the only featured one."""
+        with transaction.atomic():
+            if self.is_featured:
+                Protocol.objects.filter(is_featured=True).exclude(pk=self.pk).update(
+                    is_featured=False
+                )
+            super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         return reverse("protocols:protocol", args=[self.slug])
+
+    def clean(self) -> None:
+        if self.status == self.Status.PUBLISHED and not self.has_active_exercise():
+            raise ValidationError({"status": NOTHING_TO_PUBLISH})
+
+    def has_active_exercise(self) -> bool:
+        if self.pk is None:
+            return False
+        return Exercise.objects.filter(circuit__protocol=self, is_active=True).exists()
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+    @property
+    def is_retired(self) -> bool:
+        return self.status == self.Status.RETIRED
+
+    def get_start_url(self) -> str:
+        return reverse("training_sessions:start_protocol", args=[self.slug])
 
     def natural_key(self) -> tuple[str]:
         return (self.slug,)
@@ -112,11 +208,12 @@ class Circuit(models.Model):
     # protocol, so only a protocol nobody has trained with can be deleted.
     protocol = models.ForeignKey(Protocol, on_delete=models.CASCADE, related_name="circuits")
     number = models.PositiveSmallIntegerField(
-        validators=[MinValueValidator(1)], help_text="Circuits are done in this order: 1, 2, 3…"
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_CIRCUITS)],
+        help_text="Circuits are done in this order: 1, 2, 3… (10 at most).",
     )
     focus = models.CharField(max_length=200, blank=True, help_text="What this circuit works on.")
     rounds = models.PositiveSmallIntegerField(
-        default=3, validators=[MinValueValidator(1), MaxValueValidator(10)]
+        default=3, validators=[MinValueValidator(1), MaxValueValidator(MAX_ROUNDS)]
     )
     rest_between_rounds_seconds = models.PositiveSmallIntegerField(
         "rest between rounds (seconds)", default=30, validators=[MaxValueValidator(600)]
@@ -153,7 +250,10 @@ class Exercise(models.Model):
     # Deleting a circuit takes its exercises. Sessions keep their own copy of
     # what they show, so neither affects a session in progress or history.
     circuit = models.ForeignKey(Circuit, on_delete=models.CASCADE, related_name="exercises")
-    position = models.PositiveSmallIntegerField(help_text="Order within the circuit: 1, 2, 3…")
+    position = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_EXERCISES_PER_CIRCUIT)],
+        help_text="Order within the circuit: 1, 2, 3… (10 at most).",
+    )
     label = models.CharField(max_length=4, help_text="As the protocol numbers it, e.g. 1a.")
     name = models.CharField(max_length=120)
     subtitle = models.CharField(
@@ -162,8 +262,17 @@ class Exercise(models.Model):
         help_text="A plain line shown and spoken with the name, e.g. what the exercise is not.",
     )
     slug = models.SlugField(max_length=120, unique=True)
+    measure = models.CharField(
+        max_length=10,
+        choices=Measure,
+        default=Measure.REPS,
+        help_text="Reps, or a timed hold of so many seconds.",
+    )
     reps = models.PositiveSmallIntegerField(
-        validators=[MinValueValidator(1), MaxValueValidator(100)], help_text="Reps per round."
+        "reps or seconds",
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_HOLD_SECONDS)],
+        help_text=f"Per round: the reps (at most {MAX_REPS}), or for a timed hold its seconds "
+        f"(at most {MAX_HOLD_SECONDS}).",
     )
     per_side = models.CharField(max_length=20, choices=PerSide, default=PerSide.EACH_SIDE)
     cue = models.CharField(max_length=300, help_text="The one thing to keep in mind.")
@@ -224,10 +333,22 @@ class Exercise(models.Model):
     def natural_key(self) -> tuple[str]:
         return (self.slug,)
 
+    def clean(self) -> None:
+        if self.measure == Measure.REPS and self.reps is not None and self.reps > MAX_REPS:
+            raise ValidationError({"reps": f"At most {MAX_REPS} reps a round."})
+        if self.measure == Measure.SECONDS and self.per_side == PerSide.EACH_WAY_EACH_LEG:
+            raise ValidationError(
+                {"per_side": "A timed hold has no direction: choose each side, each leg or once."}
+            )
+
+    @property
+    def is_hold(self) -> bool:
+        return self.measure == Measure.SECONDS
+
     @property
     def prescription(self) -> str:
-        """The reps of one round in plain words: "5 reps each side"."""
-        return f"{self.reps} reps {self.get_per_side_display()}"
+        """One round in plain words: "5 reps each side", "30 seconds each side", "10 reps"."""
+        return prescription(self.reps, self.measure, self.per_side)
 
     @property
     def how_to_steps(self) -> list[str]:
@@ -240,8 +361,20 @@ class Exercise(models.Model):
             per_side=self.per_side,
             seconds_per_rep=self.seconds_per_rep,
             get_ready_seconds=self.get_ready_seconds,
+            measure=self.measure,
             name=", ".join(filter(None, [self.name, self.subtitle])),
         )
+
+
+def prescription(amount: int, measure: str, per_side: str) -> str:
+    """ "5 reps each side", "1 rep each leg", "30 seconds each side", "45 seconds"."""
+    unit = "second" if measure == Measure.SECONDS else "rep"
+    words = f"{amount} {unit}{'' if amount == 1 else 's'}"
+    try:
+        sides = PerSide(per_side)
+    except ValueError:
+        return words
+    return words if sides is PerSide.ONCE else f"{words} {sides.label}"
 
 
 @dataclass(frozen=True)

@@ -197,15 +197,23 @@
   Player.prototype.show = function (prompt) {
     var bar = this.panel.querySelector("[data-guide-bar]");
     var count = this.panel.querySelector("[data-guide-count]");
+    var part = prompt.text.indexOf(" leg") >= 0 ? "leg" : "side";
     this.panel.querySelector("[data-guide-now]").textContent = prompt.text;
-    bar.max = prompt.of || this.nextReps(this.index) || 1;
-    bar.value = prompt.kind === "rep" ? prompt.rep : 0;
-    bar.textContent = bar.value + " of " + bar.max;
-    this.panel.querySelector("[data-guide-bar-label]").textContent =
-      prompt.kind === "done" ? "Set done" : bar.value + " of " + bar.max + " on this " + (prompt.text.indexOf(" leg") >= 0 ? "leg" : "side");
+    if (prompt.kind === "hold") {
+      bar.max = prompt.seconds;  // filled as the hold goes on (showCount)
+    } else {
+      bar.max = prompt.of || this.nextReps(this.index) || 1;
+      bar.value = prompt.kind === "rep" ? prompt.rep : 0;
+      bar.textContent = bar.value + " of " + bar.max;
+      this.panel.querySelector("[data-guide-bar-label]").textContent =
+        prompt.kind === "done" ? "Set done" : bar.value + " of " + bar.max + (prompt.side ? " on this " + part : "");
+    }
     count.hidden = prompt.kind === "rep" || prompt.kind === "done";
     this.showCount();
-    this.panel.querySelector("[data-guide-other-side]").disabled = prompt.side === "other" || prompt.kind === "done";
+    var sides = this.plan.some(function (each) { return each.kind === "change_side"; });
+    var otherSide = this.panel.querySelector("[data-guide-other-side]");
+    otherSide.hidden = !sides;
+    otherSide.disabled = prompt.side === "other" || prompt.kind === "done";
   };
   Player.prototype.nextReps = function (index) {
     for (var i = index; i < this.plan.length; i++) if (this.plan[i].kind === "rep") return this.plan[i].of;
@@ -213,7 +221,15 @@
   };
   Player.prototype.showCount = function () {
     var count = this.panel.querySelector("[data-guide-count]");
-    if (!count.hidden) count.textContent = String(Math.max(1, Math.ceil(this.left / 1000)));
+    var left = Math.max(1, Math.ceil(this.left / 1000));
+    if (!count.hidden) count.textContent = String(left);
+    var prompt = this.plan[this.index];
+    if (prompt && prompt.kind === "hold") {
+      var bar = this.panel.querySelector("[data-guide-bar]");
+      bar.value = Math.min(prompt.seconds, prompt.seconds - left + 1);
+      bar.textContent = left + " s left";
+      this.panel.querySelector("[data-guide-bar-label]").textContent = left + " s left of " + prompt.seconds;
+    }
   };
   Player.prototype.tick = function () {
     var now = Date.now();
@@ -306,9 +322,11 @@
     bindControls(screen, section, panel);
     showSettings(panel);
 
+    var holdTimer = screen.querySelector("[data-hold-timer]");
     function open() {
       startButton.hidden = true;
       section.hidden = false;
+      if (holdTimer) holdTimer.hidden = true;  // the guide counts the hold itself
       stopPlayer();
       player = new Player(screen, panel, plan, step);
     }
@@ -362,6 +380,8 @@
       hush();
       forget();
       section.hidden = true;
+      var holdTimer = screen.querySelector("[data-hold-timer]");
+      if (holdTimer) holdTimer.hidden = false;
       screen.querySelector("[data-guide-start]").hidden = false;
       screen.querySelector("[data-guide-start]").focus();
     });
