@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.utils import dateformat, timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
@@ -239,3 +240,27 @@ def pain_chart(
         gridlines=[Gridline(_tenth(y_of(value)), value) for value in (0, 5, 10)],
         x_labels=_x_labels(xs[0], xs[-1], height - 8, labels) if xs else [],
     )
+
+
+def history_charts(weeks: Sequence, recent: Sequence, target: int | None = None) -> dict:
+    """A history's two charts, sessions a week and pain before and after, with their tables' rows.
+
+    `weeks` are `progress.Week`s, `recent` the sessions over, oldest first;
+    `target` draws a reminder plan's sessions a week on the bars.
+    """
+    return {
+        "weeks_chart": bar_chart(
+            [week.sessions for week in weeks],
+            [f"from {dateformat.format(weeks[0].start, 'j M')}", "this week"],
+            target=target,
+        ),
+        "pain_chart": pain_chart(
+            [session.pain_before for session in recent],
+            [session.pain_after for session in recent],
+            [dateformat.format(timezone.localtime(recent[0].started_at), "j M"), "latest"]
+            if recent
+            else [],
+        ),
+        "pain_sessions": recent,
+        "pain_rated": any(s.pain_before is not None or s.pain_after is not None for s in recent),
+    }

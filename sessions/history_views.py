@@ -17,10 +17,10 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import dateformat, timezone
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from .charts import bar_chart, pain_chart
+from .charts import history_charts
 from .forms import PreferencesForm, PrintPeriodForm, ProtocolFilterForm
 from .middleware import chosen_time_zone, remember_time_zone
 from .models import ProgressSummary, TrainingPreferences, TrainingSession
@@ -47,27 +47,6 @@ def _recent_pain(user) -> list[TrainingSession]:
     return TrainingSession.objects.for_user(user).recent_pain(PAIN_CHART_SESSIONS)
 
 
-def _charts(progress: Progress, recent: list[TrainingSession]) -> dict:
-    """Both charts' geometry, and what they show as rows for their tables."""
-    weeks = progress.weeks
-    recent = recent[::-1]  # oldest on the left
-    return {
-        "weeks_chart": bar_chart(
-            [week.sessions for week in weeks],
-            [f"from {dateformat.format(weeks[0].start, 'j M')}", "this week"],
-        ),
-        "pain_chart": pain_chart(
-            [session.pain_before for session in recent],
-            [session.pain_after for session in recent],
-            [dateformat.format(timezone.localtime(recent[0].started_at), "j M"), "latest"]
-            if recent
-            else [],
-        ),
-        "pain_sessions": recent,
-        "pain_rated": any(s.pain_before is not None or s.pain_after is not None for s in recent),
-    }
-
-
 @login_required
 def history_list(request: HttpRequest) -> HttpResponse:
     """The sessions and progress at a glance, all of them or one protocol's (`?protocol=id`).
@@ -92,7 +71,7 @@ def history_list(request: HttpRequest) -> HttpResponse:
             "narrow": narrow,
             "protocol_id": protocol_id,
             "zone_chosen": bool(chosen_time_zone(request)),
-            **_charts(progress, recent),
+            **history_charts(progress.weeks, recent[::-1]),
         },
     )
 
@@ -202,7 +181,7 @@ def print_summary(request: HttpRequest) -> HttpResponse:
             "period": period,
             "today": today,
             "time_zone_name": timezone.get_current_timezone_name(),
-            **_charts(progress, _recent_pain(request.user)),
+            **history_charts(progress.weeks, _recent_pain(request.user)[::-1]),
         },
     )
 

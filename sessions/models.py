@@ -446,24 +446,17 @@ class TrainingSession(models.Model):
 
         A protocol without an active exercise raises `Protocol.NothingToDo`.
         """
-        steps = protocol.steps()
-        if not steps:
-            raise Protocol.NothingToDo(f"{protocol} has no active exercise.")
-        plan = plan_from_steps(steps)
+        copy = cls._copy_of(protocol)
         now = timezone.now()
         try:
             with transaction.atomic():
                 return cls.objects.create(
                     user=user,
-                    protocol=protocol,
-                    protocol_name=protocol.name,
                     pain_before=pain_before,
-                    plan=plan,
-                    instructions=instructions_from_steps(steps),
-                    total_rounds=rounds_in_plan(plan),
                     started_at=now,
                     # The active zone is the user's (sessions.middleware).
                     local_date=timezone.localdate(now),
+                    **copy,
                 )
         except IntegrityError:
             # A second tab or a double tap started one a moment ago: use it.
@@ -476,22 +469,25 @@ class TrainingSession(models.Model):
         Any earlier preview of the same person's goes first: one at a time.
         Raises `Protocol.NothingToDo` like `start`.
         """
+        copy = cls._copy_of(protocol)
+        with transaction.atomic():
+            cls.all_objects.filter(user=user, preview=True).delete()
+            return cls.all_objects.create(user=user, pain_before=pain_before, preview=True, **copy)
+
+    @staticmethod
+    def _copy_of(protocol: Protocol) -> dict:
+        """The protocol as a new session keeps it: its plan and instructions as they are now."""
         steps = protocol.steps()
         if not steps:
             raise Protocol.NothingToDo(f"{protocol} has no active exercise.")
         plan = plan_from_steps(steps)
-        with transaction.atomic():
-            cls.all_objects.filter(user=user, preview=True).delete()
-            return cls.all_objects.create(
-                user=user,
-                protocol=protocol,
-                protocol_name=protocol.name,
-                pain_before=pain_before,
-                plan=plan,
-                instructions=instructions_from_steps(steps),
-                total_rounds=rounds_in_plan(plan),
-                preview=True,
-            )
+        return {
+            "protocol": protocol,
+            "protocol_name": protocol.name,
+            "plan": plan,
+            "instructions": instructions_from_steps(steps),
+            "total_rounds": rounds_in_plan(plan),
+        }
 
     def get_history_url(self) -> str:
         return reverse("history:detail", args=[self.pk])

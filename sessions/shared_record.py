@@ -17,9 +17,9 @@ from __future__ import annotations
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Count, Max, Min
-from django.utils import dateformat, timezone
+from django.utils import timezone
 
-from .charts import bar_chart, pain_chart
+from .charts import history_charts
 from .models import ProgressSummary, TrainingPreferences, TrainingSession
 from .progress import Progress
 
@@ -90,20 +90,7 @@ def shared_record(user, *, display_name: str, include_notes: bool, include_safet
         "training_days": weekdays,
         "weeks": _weeks(progress, planned),
         "weeks_met": sum(1 for week in weeks if planned and week.sessions >= planned),
-        "weeks_chart": bar_chart(
-            [week.sessions for week in weeks],
-            [f"from {dateformat.format(weeks[0].start, 'j M')}", "this week"],
-            target=planned,
-        ),
-        "pain_chart": pain_chart(
-            [session.pain_before for session in recent],
-            [session.pain_after for session in recent],
-            [dateformat.format(timezone.localtime(recent[0].started_at), "j M"), "latest"]
-            if recent
-            else [],
-        ),
-        "pain_sessions": recent,
-        "pain_rated": any(s.pain_before is not None or s.pain_after is not None for s in recent),
+        **history_charts(weeks, recent, target=planned),
         "sessions": latest[:RECENT_SESSIONS],
         "include_notes": include_notes,
         "include_safety": include_safety,
