@@ -21,7 +21,7 @@ from django.utils import timezone
 from accounts import throttles
 from accounts.models import ClinicianClearance, RedFlag, RedFlagScreening, User
 from sessions.models import ShareLink, TrainingPreferences, TrainingSession
-from sessions.sharing import digest_of
+from sessions.models.sharing import digest_of
 from sessions.sharing_views import qr_svg
 from tests.history_helpers import many_past_sessions, past_session
 
