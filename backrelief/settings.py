@@ -346,7 +346,7 @@ TIME_ZONE = env_str("DJANGO_TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
 # History: each signed-in user's dates and times in their own zone (issue 6).
-MIDDLEWARE += ["sessions.middleware.UserTimeZoneMiddleware"]
+MIDDLEWARE += ["ops.middleware.UserTimeZoneMiddleware"]
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]

@@ -317,7 +317,7 @@ class TrainingSession(models.Model):
                     user=user,
                     pain_before=pain_before,
                     started_at=now,
-                    # The active zone is the user's (sessions.middleware).
+                    # The active zone is the user's (ops.middleware.UserTimeZoneMiddleware).
                     local_date=timezone.localdate(now),
                     **copy,
                 )
