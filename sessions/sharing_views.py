@@ -124,7 +124,6 @@ def links(request: HttpRequest) -> HttpResponse:
             {
                 "form": form,
                 "links": list(own[:100]),
-                "now": timezone.now(),
                 "pdf_form": ShareOptionsForm(
                     initial={"display_name": _name_of(request.user)}, auto_id="pdf_%s"
                 ),

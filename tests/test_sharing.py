@@ -148,6 +148,15 @@ def test_the_list_shows_when_each_link_was_made_expires_and_was_opened(signed_in
     assert "never" not in page.split("GP, April")[1].split("</li>")[0]
 
 
+def test_an_expired_link_says_so_and_offers_no_revoke(signed_in, alice):
+    link, _ = new_link(alice, label="GP, April")
+    ShareLink.objects.filter(pk=link.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
+    item = signed_in.get(LINKS).content.decode().split("GP, April")[1].split("</li>")[0]
+    assert "Expired" in item
+    assert "Works" not in item
+    assert "Revoke" not in item
+
+
 def test_another_person_can_neither_see_nor_revoke_alices_links(client, alice, bob):
     link, _ = new_link(alice, label="Alice's physio")
     client.force_login(bob)

@@ -55,7 +55,7 @@ class ProgressSummary(models.Model):
     @classmethod
     def progress_for(cls, user, today: date) -> Progress:
         """Progress as of `today` (in the user's zone): one row, however long the history."""
-        return Progress.from_summary(cls.objects.filter(user=user).first(), today)
+        return Progress.from_summary(cls.for_user(user), today)
 
     @classmethod
     def for_user(cls, user) -> ProgressSummary | None:
