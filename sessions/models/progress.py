@@ -20,10 +20,10 @@ class ProgressSummary(models.Model):
 
     A page view reads this one row, so it costs the same for 10 sessions or
     10 000. `refresh_for` recomputes it (one grouped query over the history)
-    whenever a session's PROGRESS_FIELDS change, through `TrainingSession`'s
-    save and delete and its queryset's bulk paths: a session ending, getting
-    its pain rating, or being deleted, the only events that change a streak,
-    a week's count or the pain average.
+    whenever what it counts changes: a session's PROGRESS_FIELDS (it ends, is
+    rated, is deleted), through `TrainingSession`'s save and delete and its
+    queryset's bulk paths; and the rounds of a session that is over, through
+    `CompletedRound`'s save and its queryset's bulk paths.
     """
 
     # Derived from the user's sessions; it goes with them.

@@ -253,10 +253,10 @@ class TrainingSession(models.Model):
             ),
         ]
         indexes = [
-            # Partial: the default manager's every query says "not preview", which
-            # these match, so a history is still counted and paged from the index
-            # alone (a preview, found only by its id, needs none).
-            # History: a user's sessions, newest first.
+            # Partial (not preview), as every query of the default manager is: a
+            # user's sessions are found, counted and paged in order through them,
+            # without a sort; a preview, found only by its id, needs none.
+            # History: a user's sessions, newest first (and the pain chart's last 30).
             models.Index(
                 fields=["user", "-started_at"],
                 name="training_session_history",
@@ -268,7 +268,7 @@ class TrainingSession(models.Model):
                 name="training_session_days",
                 condition=Q(preview=False),
             ),
-            # History narrowed to one protocol: counted and paged from the index too.
+            # History narrowed to one protocol.
             models.Index(
                 fields=["user", "protocol", "-started_at"],
                 name="training_session_by_protocol",
