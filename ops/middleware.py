@@ -1,6 +1,6 @@
 """Small middlewares: the health probe, the Permissions-Policy header, private caching,
-and the signed-in user's time zone; and `same_for_everyone`, which marks the views that
-no middleware may personalise."""
+and the signed-in user's time zone. Views marked `backrelief.decorators.same_for_everyone`
+are never personalised by them."""
 
 from __future__ import annotations
 
@@ -15,20 +15,13 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 
+from sessions.time_zone import zone_name
+
 HEALTH_PATH = "/healthz"
 
 logger = logging.getLogger(__name__)
 
 Handler = Callable[[HttpRequest], HttpResponse]
-
-
-def same_for_everyone(view):
-    """Mark a view whose response never depends on who asks (the offline page,
-    the service worker, coaches' media): `UserTimeZoneMiddleware` leaves the
-    session alone for it, so the response does not vary on the cookie, and
-    `private_when_signed_in` leaves it shared."""
-    view.same_for_everyone = True
-    return view
 
 
 def health_check(get_response: Handler) -> Handler:
@@ -115,10 +108,6 @@ class UserTimeZoneMiddleware:
     def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs) -> None:
         if getattr(view_func, "same_for_everyone", False):
             return
-        # Imported here: the apps mark their views with `same_for_everyone`
-        # from this module, which must not load any app's models.
-        from sessions.time_zone import zone_name
-
         name = zone_name(request)
         try:
             zone = zoneinfo.ZoneInfo(name) if name else None

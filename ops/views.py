@@ -16,7 +16,7 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_safe
 
-from ops.middleware import same_for_everyone
+from backrelief.decorators import same_for_everyone
 from protocols.illustrations import ILLUSTRATIONS, illustration_svg
 
 # What the service worker keeps for offline use: the offline page and the
