@@ -249,9 +249,9 @@ def redis_cache(prefix: str, **extra) -> dict:
 
 
 if REDIS_URL:
-    # Read by every page; an edit in admin shows on every replica within 5 s
-    # (ops.cache: each process keeps what it read that long, asking Redis less).
-    CACHES = {"default": redis_cache("cache", OPTIONS={"NEAR_SECONDS": 5})}
+    # Shared by every replica, like the caches below; the app itself keeps
+    # nothing in the default cache today.
+    CACHES = {"default": redis_cache("cache")}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
