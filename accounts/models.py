@@ -13,6 +13,7 @@ number.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -21,26 +22,11 @@ from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as DjangoUserManager
-from django.core.cache import cache
 from django.core.validators import MinValueValidator, RegexValidator, URLValidator
 from django.db import models, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
-
-# Rows every page reads (the disclaimer, the referral link) are cached so a
-# page costs no extra query. Saving one clears its key: in Redis (REDIS_URL)
-# for every replica at once; without it in this process only, and other
-# processes (gunicorn workers, containers) see the change within this long.
-CACHE_SECONDS = 60
-_MISSING = object()
-
-
-def _cached(key: str, load):
-    value = cache.get(key, _MISSING)
-    if value is _MISSING:
-        value = load()
-        cache.set(key, value, CACHE_SECONDS)
-    return value
+from django.utils.functional import cached_property
 
 
 class UserManager(DjangoUserManager):
@@ -102,6 +88,12 @@ class User(AbstractUser):
     # first is later than the second.
     last_lasting_fact_at = models.DateTimeField(null=True, blank=True, editable=False)
     last_clearance_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The version of the rows every page reads (the current disclaimer, the site
+    # configuration). Every write to them moves it on, on every user row in the
+    # same transaction (`bump_site_version`), so `site_rows_for` may keep those
+    # rows in the process under this key and still never serve superseded ones,
+    # whichever process made the change.
+    site_version = models.BigIntegerField(default=0, editable=False)
 
     objects = UserManager()
 
@@ -120,7 +112,22 @@ class User(AbstractUser):
 
     def save(self, *args, **kwargs):
         self.email = self.email.lower()
+        adding = self._state.adding and not self.site_version
+        if adding:
+            self.site_version = current_site_version()
         super().save(*args, **kwargs)
+        if adding:
+            # A write to the site rows that committed while this row was not yet
+            # committed did not move it on: read the version again once it is.
+            transaction.on_commit(self._catch_up_site_version, using=kwargs.get("using"))
+
+    def _catch_up_site_version(self) -> None:
+        latest = current_site_version()
+        if latest != self.site_version:
+            User.objects.filter(pk=self.pk, site_version=self.site_version).update(
+                site_version=latest
+            )
+            self.site_version = latest
 
     def computed_safety_state(self) -> dict[str, Any]:
         """What the gate's columns on this row should hold, from the records (four queries).
@@ -193,17 +200,115 @@ class User(AbstractUser):
             self.delete()
 
 
-class DisclaimerQuerySet(models.QuerySet):
+def current_site_version() -> int:
+    """The site version a new user row starts at: the one the others hold (one query)."""
+    latest = User.objects.aggregate(latest=models.Max("site_version"))["latest"]
+    return latest or time.time_ns()  # no one yet: a version no process has seen
+
+
+def bump_site_version(using=None) -> None:
+    """After a write to the disclaimer or the site configuration: a new version on every user.
+
+    This process also forgets what it kept, so a user object it loaded before
+    the write (the writer's own request) sees the change too.
+    """
+    User.objects.using(using).update(site_version=time.time_ns())
+    _forget_site_rows()
+    transaction.on_commit(_forget_site_rows, using=using)
+
+
+def _forget_site_rows() -> None:
+    global _site_rows
+    _site_rows = None
+
+
+class SiteRows:
+    """What every page reads, each read from the database when first asked for."""
+
+    @cached_property
+    def disclaimer(self) -> Disclaimer | None:
+        """The current disclaimer, or None."""
+        return Disclaimer.objects.current()
+
+    @cached_property
+    def configuration(self) -> SiteConfiguration:
+        return SiteConfiguration.load()
+
+
+# The rows for the latest site version this process has seen: (version, rows).
+_site_rows: tuple[int, SiteRows] | None = None
+
+
+def site_rows_for(user) -> SiteRows:
+    """The current disclaimer and site configuration, as of `user`'s row.
+
+    For a signed-in user, read from the database once per process and site
+    version (their row carries it, and every signed-in request loads that row
+    anyway); for anyone else, from the database (a query for each one asked for).
+    """
+    global _site_rows
+    version = getattr(user, "site_version", None)
+    kept = _site_rows
+    if version is not None and kept is not None and kept[0] == version:
+        return kept[1]
+    rows = SiteRows()
+    if version is not None:
+        _site_rows = (version, rows)
+    return rows
+
+
+class SiteRowQuerySet(models.QuerySet):
+    """Bulk writes of a site row move the site version on too, as save() and delete() do."""
+
+    def bulk_create(self, objs, *args, **kwargs):
+        with transaction.atomic(using=self.db):
+            created = super().bulk_create(objs, *args, **kwargs)
+            bump_site_version(using=self.db)
+        return created
+
+    def update(self, **kwargs):
+        with transaction.atomic(using=self.db):
+            rows = super().update(**kwargs)
+            bump_site_version(using=self.db)
+        return rows
+
+    update.alters_data = True
+
+    def delete(self):
+        with transaction.atomic(using=self.db):
+            result = super().delete()
+            bump_site_version(using=self.db)
+        return result
+
+    delete.alters_data = True
+    delete.queryset_only = True
+
+
+class SiteRow(models.Model):
+    """A row every page reads (see `site_rows_for`): each write moves the site version on."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        with transaction.atomic(using=kwargs.get("using")):
+            super().save(*args, **kwargs)
+            bump_site_version(using=kwargs.get("using"))
+
+    def delete(self, *args, **kwargs):
+        with transaction.atomic(using=kwargs.get("using")):
+            result = super().delete(*args, **kwargs)
+            bump_site_version(using=kwargs.get("using"))
+        return result
+
+
+class DisclaimerQuerySet(SiteRowQuerySet):
     def published(self) -> DisclaimerQuerySet:
         return self.filter(published=True)
 
-
-class DisclaimerManager(models.Manager.from_queryset(DisclaimerQuerySet)):
-    CACHE_KEY = "accounts:current-disclaimer"
-
     def current(self) -> Disclaimer | None:
-        """The highest published version, or None. Cached: see CACHE_SECONDS."""
-        return _cached(self.CACHE_KEY, lambda: self.published().order_by("-version").first())
+        """The highest published version, or None (one query; `site_rows_for` keeps it)."""
+        return self.published().order_by("-version").first()
 
 
 def _next_disclaimer_version() -> int:
@@ -211,7 +316,7 @@ def _next_disclaimer_version() -> int:
     return (latest or 0) + 1
 
 
-class Disclaimer(models.Model):
+class Disclaimer(SiteRow):
     """What a user must read before training. A new wording is a new version, never an edit."""
 
     version = models.PositiveIntegerField(
@@ -227,22 +332,13 @@ class Disclaimer(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
-    objects = DisclaimerManager()
+    objects = DisclaimerQuerySet.as_manager()
 
     class Meta:
         ordering = ["-version"]
 
     def __str__(self) -> str:
         return f"Disclaimer, version {self.version}"
-
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        cache.delete(Disclaimer.objects.CACHE_KEY)
-
-    def delete(self, *args, **kwargs):
-        result = super().delete(*args, **kwargs)
-        cache.delete(Disclaimer.objects.CACHE_KEY)
-        return result
 
 
 class SafetyRecordQuerySet(models.QuerySet):
@@ -689,7 +785,7 @@ def safety_status(user, disclaimer: Disclaimer | None) -> SafetyStatus:
     )
 
 
-class SiteConfiguration(models.Model):
+class SiteConfiguration(SiteRow):
     """One row of settings a coach edits in admin. Blank fields use the environment's values."""
 
     referral_url = models.URLField(
@@ -716,7 +812,7 @@ class SiteConfiguration(models.Model):
         "(e.g. 999, 911, 112). Blank: the page says “call your local emergency number”.",
     )
 
-    CACHE_KEY = "accounts:site-configuration"
+    objects = SiteRowQuerySet.as_manager()
 
     class Meta:
         verbose_name = "site configuration"
@@ -728,17 +824,11 @@ class SiteConfiguration(models.Model):
     def save(self, *args, **kwargs):
         self.pk = 1  # there is only one
         super().save(*args, **kwargs)
-        cache.delete(self.CACHE_KEY)
-
-    def delete(self, *args, **kwargs):
-        result = super().delete(*args, **kwargs)
-        cache.delete(self.CACHE_KEY)
-        return result
 
     @classmethod
     def load(cls) -> SiteConfiguration:
-        """The configuration (cached, see CACHE_SECONDS); an unsaved blank one if none yet."""
-        return _cached(cls.CACHE_KEY, lambda: cls.objects.filter(pk=1).first() or cls())
+        """The configuration (one query; `site_rows_for` keeps it); a blank one if none yet."""
+        return cls.objects.filter(pk=1).first() or cls()
 
     @property
     def emergency_tel(self) -> str:

@@ -32,7 +32,8 @@ The contract the guided-session views rely on:
     otherwise ``None``: go ahead. An anonymous request also gets ``None``;
     use ``safety_gate_required`` (or ``login_required``) for those. No query:
     the inputs are on the user row (``User.refresh_safety_state`` keeps them in
-    step with the records) and the current disclaimer is cached.
+    step with the records), and the current disclaimer is kept in the process
+    under the site version on that row (``models.site_rows_for``).
 
 ``@safety_gate_required``
     ``login_required`` and then the checks above, for a view.
@@ -62,7 +63,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 from protocols.models import Protocol
 
-from .models import Disclaimer, safety_status
+from .models import safety_status, site_rows_for
 
 
 def safety_redirect(request: HttpRequest) -> HttpResponse | None:
@@ -84,7 +85,7 @@ def safety_gate_required(view: Callable[..., HttpResponse]) -> Callable[..., Htt
 
 def gate_redirect(user, next_url: str) -> HttpResponse | None:
     """The gate for `user`, sending them on to `next_url` once they are through."""
-    status = safety_status(user, Disclaimer.objects.current())
+    status = safety_status(user, site_rows_for(user).disclaimer)
     if not status.acknowledged_current_disclaimer:
         return _redirect_with_next("accounts:disclaimer", next_url)
     if not status.has_screening:

@@ -24,12 +24,11 @@ from .forms import (
 from .models import (
     LASTING_FACTS,
     URGENCY,
-    Disclaimer,
     RedFlagScreening,
-    SiteConfiguration,
     Urgency,
     User,
     safety_status,
+    site_rows_for,
 )
 
 
@@ -98,7 +97,7 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 @login_required
 def account(request: HttpRequest) -> HttpResponse:
     user = request.user
-    disclaimer = Disclaimer.objects.current()
+    disclaimer = site_rows_for(request.user).disclaimer
     return render(
         request,
         "accounts/account.html",
@@ -132,7 +131,7 @@ def delete_account(request: HttpRequest) -> HttpResponse:
 @login_required
 def disclaimer(request: HttpRequest) -> HttpResponse:
     """Read the current disclaimer and confirm it; then on to `next` through the gate."""
-    current = Disclaimer.objects.current()
+    current = site_rows_for(request.user).disclaimer
     next_url = safety.next_url_from(request)
     acknowledgement = request.user.acknowledgements.filter(disclaimer=current).first()
     form = AcknowledgeDisclaimerForm(current, _posted(request))
@@ -155,7 +154,7 @@ def disclaimer(request: HttpRequest) -> HttpResponse:
 @login_required
 def screening(request: HttpRequest) -> HttpResponse:
     """The red-flag questions. A yes that closes today: the urgent-care page; else on to `next`."""
-    status = safety_status(request.user, Disclaimer.objects.current())
+    status = safety_status(request.user, site_rows_for(request.user).disclaimer)
     if request.method != "POST" and status.red_flag_today:
         # Answering again cannot reopen today, so the page does not invite it.
         return redirect("accounts:screening_result")
@@ -190,7 +189,7 @@ def screening(request: HttpRequest) -> HttpResponse:
 @login_required
 def screening_result(request: HttpRequest) -> HttpResponse:
     """The calm urgent-care page while a "yes" given today holds, led by its most urgent sign."""
-    status = safety_status(request.user, Disclaimer.objects.current())
+    status = safety_status(request.user, site_rows_for(request.user).disclaimer)
     if not status.red_flag_today:
         if not status.has_screening or status.must_answer_again or status.asks_new_questions:
             return redirect("accounts:screening")
@@ -199,7 +198,7 @@ def screening_result(request: HttpRequest) -> HttpResponse:
         return redirect("accounts:account")
     today = RedFlagScreening.objects.for_user(request.user).red_flags_on(timezone.localdate())
     answered_yes = today.answered_yes()
-    config = SiteConfiguration.load()
+    config = site_rows_for(request.user).configuration
     return render(
         request,
         "accounts/screening_result.html",
@@ -217,7 +216,7 @@ def screening_result(request: HttpRequest) -> HttpResponse:
 @login_required
 def clearance(request: HttpRequest) -> HttpResponse:
     """After a "yes" to a lasting fact: check with a doctor or physio, then record it."""
-    status = safety_status(request.user, Disclaimer.objects.current())
+    status = safety_status(request.user, site_rows_for(request.user).disclaimer)
     if not status.needs_clearance:
         return redirect("accounts:account")
     next_url = safety.next_url_from(request)

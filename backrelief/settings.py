@@ -177,12 +177,13 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Caches and login sessions -----------------------------------------------
 
-# Caches. Without Redis each process has its own memory cache (rows every
-# page reads: disclaimer, referral link, protocol notes), and what workers must
-# share (login cache, throttle counters) lives in files beside SQLite, which
-# is one machine by construction. With REDIS_URL every cache is in Redis,
-# which every replica reads (ops.cache: if Redis goes away, pages are served
-# from the database; nobody is logged out and no request fails).
+# Caches. What workers must share (login cache, throttle counters) lives in
+# Redis when there is one (REDIS_URL: every replica reads it; ops.cache: if
+# Redis goes away, pages are served from the database, nobody is logged out
+# and no request fails), else in files beside SQLite, which is one machine by
+# construction. The rows every page reads (disclaimer, referral link) are in
+# no cache: each process keeps them under the site version on the user row
+# (accounts.models.site_rows_for), which every write to them moves on.
 
 
 def env_redis_url(name: str) -> str | None:
@@ -216,30 +217,6 @@ def env_redis_url(name: str) -> str | None:
     return raw
 
 
-def login_cache(choice: str, redis_url: str | None, on_sqlite: bool) -> str:
-    """Where login sessions are cached in front of the sessions table: "redis", "files" or "none".
-
-    The cache must be one that every worker serving the site reads, or a
-    logout seen by one worker would go unseen by the next, which would let a
-    copied cookie in. So, unless DJANGO_SESSION_CACHE (`choice`) says otherwise:
-    Redis when there is one (every replica reads it); files beside the
-    database with SQLite (one machine by construction); none with PostgreSQL
-    and no Redis, which may run as many replicas with nothing in common but
-    the database. A one-replica PostgreSQL install may choose "files".
-    """
-    choices = ("files", "none", "redis")
-    choice = choice.strip()
-    if not choice:
-        return "redis" if redis_url else "files" if on_sqlite else "none"
-    if choice not in choices:
-        raise ImproperlyConfigured(
-            f"DJANGO_SESSION_CACHE={choice!r}: use one of {', '.join(choices)}."
-        )
-    if choice == "redis" and not redis_url:
-        raise ImproperlyConfigured("DJANGO_SESSION_CACHE=redis needs REDIS_URL.")
-    return choice
-
-
 REDIS_URL = env_redis_url("REDIS_URL")
 
 
@@ -262,39 +239,76 @@ def redis_cache(prefix: str, **extra) -> dict:
 
 
 if REDIS_URL:
-    # Read by every page; an edit in admin shows on every replica within 5 s
-    # (ops.cache: each process keeps what it read that long, asking Redis less).
-    CACHES = {"default": redis_cache("cache", OPTIONS={"NEAR_SECONDS": 5})}
+    # Shared by every replica, like the caches below; the app itself keeps
+    # nothing in the default cache today.
+    CACHES = {"default": redis_cache("cache")}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-SESSION_CACHE = login_cache(env_str("DJANGO_SESSION_CACHE", ""), REDIS_URL, _ON_SQLITE)
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
-if SESSION_CACHE == "redis":
-    CACHES["sessions"] = redis_cache("sessions")
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
-    SESSION_CACHE_ALIAS = "sessions"
-elif SESSION_CACHE == "files":
-    # Beside the SQLite file, so two databases on one machine, development and
-    # tests say, never share sessions: a cookie from one must mean nothing to
-    # the other. PostgreSQL has no file to sit beside, and a folder with a
-    # guessable name in the shared /tmp could be made first by another user of
-    # the machine, who could then read or plant the cached (pickled) sessions:
-    # there the operator names a private folder.
-    _SESSIONS_DIR = env_str("DJANGO_SESSION_CACHE_DIR", "").strip()
-    if not _SESSIONS_DIR and not _ON_SQLITE:
+
+def login_sessions(
+    choice: str, redis_url: str | None, database_name: str, on_sqlite: bool, folder: str
+) -> tuple[str, dict | None]:
+    """Where login sessions live: (SESSION_ENGINE, the cache in front of the table or None).
+
+    Sessions are always rows in the database; a cache in front of them
+    (`cached_db`) spares a signed-in page its session query. That cache must
+    be one every worker serving the site reads, or a logout seen by one worker
+    would go unseen by the next, which would let a copied cookie in. So,
+    unless DJANGO_SESSION_CACHE (`choice`: "redis", "files" or "none") says
+    otherwise:
+
+    - Redis when there is one (every replica reads it);
+    - with SQLite, files beside the database file (one machine by
+      construction), so two databases on one machine, development and tests
+      say, never share sessions: a cookie from one must mean nothing to the
+      other. `folder` (DJANGO_SESSION_CACHE_DIR) puts them elsewhere;
+    - with PostgreSQL and no Redis, none: it may run as many replicas with
+      nothing in common but the database. A one-replica install may choose
+      "files", and must then name a private `folder`: a folder with a
+      guessable name in the shared /tmp could be made first by another user
+      of the machine, who could then read or plant the cached (pickled)
+      sessions.
+
+    A configuration that cannot work stops the app with one line saying why.
+    """
+    choices = ("files", "none", "redis")
+    choice, folder = choice.strip(), folder.strip()
+    if not choice:
+        choice = "redis" if redis_url else "files" if on_sqlite else "none"
+    if choice not in choices:
+        raise ImproperlyConfigured(
+            f"DJANGO_SESSION_CACHE={choice!r}: use one of {', '.join(choices)}."
+        )
+    if choice == "none":
+        return "django.contrib.sessions.backends.db", None
+    if choice == "redis":
+        if not redis_url:
+            raise ImproperlyConfigured("DJANGO_SESSION_CACHE=redis needs REDIS_URL.")
+        return "django.contrib.sessions.backends.cached_db", redis_cache("sessions")
+    if not folder and not on_sqlite:
         raise ImproperlyConfigured(
             "DJANGO_SESSION_CACHE=files with PostgreSQL needs DJANGO_SESSION_CACHE_DIR: "
             "a folder only the app's user can write."
         )
-    CACHES["sessions"] = {
+    return "django.contrib.sessions.backends.cached_db", {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-        "LOCATION": _SESSIONS_DIR or f"{DATABASES['default']['NAME']}-sessions",
+        "LOCATION": folder or f"{database_name}-sessions",
         # A file per signed-in session; past this many, a third are dropped
         # at random (they are still in the database).
         "OPTIONS": {"MAX_ENTRIES": 10_000},
     }
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
+
+SESSION_ENGINE, _SESSIONS_CACHE = login_sessions(
+    env_str("DJANGO_SESSION_CACHE", ""),
+    REDIS_URL,
+    DATABASES["default"]["NAME"],
+    _ON_SQLITE,
+    env_str("DJANGO_SESSION_CACHE_DIR", ""),
+)
+if _SESSIONS_CACHE:
+    CACHES["sessions"] = _SESSIONS_CACHE
     SESSION_CACHE_ALIAS = "sessions"
 
 # Sign-up, password reset and login count requests per client and address

@@ -1,8 +1,8 @@
 """Django's Redis cache, made to degrade instead of fail when Redis goes away.
 
 Every cache the app uses with REDIS_URL set is one of these (settings.py):
-the default cache (disclaimer, referral link, protocol notes), the login
-cache in front of the sessions table, and the throttle counters. Each is
+the default cache, the login cache in front of the sessions table, and the
+throttle counters. Each is
 something the database can answer without, so a dead, restarting or
 unreachable Redis must cost speed, never a request: Django's own RedisCache
 raises redis.ConnectionError into the view, which would be a 500 on every page.
@@ -20,11 +20,6 @@ per outage. Two things keep an outage from leaving stale entries behind:
 - a cache can keep counting in this process while Redis is away
   (OPTIONS {"LOCAL_FALLBACK": True}, the throttle counters): limits then
   hold per process, as they did before Redis, instead of not at all.
-
-A cache may also keep what it read in the process for a few seconds
-(OPTIONS {"NEAR_SECONDS": 5}, the default cache): the rows every page reads
-then cost no round trip to Redis on most pages, and another replica's edit
-shows here within those seconds (a change made through this process, at once).
 
 Redis errors other than connection trouble (a wrong password, a full
 server, a read-only replica) are treated the same way: the database can answer.
@@ -120,16 +115,12 @@ class ForgivingRedisCacheClient(RedisCacheClient):
         servers,
         *,
         local_fallback: LocMemCache | None = None,
-        near: LocMemCache | None = None,
-        near_seconds: float = 0,
         **options,
     ):
         super().__init__(servers, **options)
         self._location = ",".join(servers)
         self._health = health_of(self._location)
         self._local = local_fallback
-        self._near = near
-        self._near_seconds = near_seconds
 
     def _guard(self, method: str, keys: list[str], writes: bool, *args, **kwargs):
         """Call the Redis method; on failure, or while Redis is down, raise _Degraded."""
@@ -154,27 +145,13 @@ class ForgivingRedisCacheClient(RedisCacheClient):
             self._health.remember(keys)
         raise _Degraded
 
-    def _forget_near(self, keys) -> None:
-        if self._near is not None:
-            for key in keys:
-                self._near.delete(key)
-
     # Reads: a miss.
 
     def get(self, key, default):
-        if self._near is not None:
-            value = self._near.get(key, _MISSING)
-            if value is not _MISSING:
-                return value
         try:
-            value = self._guard("get", [key], False, key, _MISSING)
+            return self._guard("get", [key], False, key, default)
         except _Degraded:
             return self._local.get(key, default) if self._local else default
-        if value is _MISSING:
-            return default
-        if self._near is not None:
-            self._near.set(key, value, self._near_seconds)
-        return value
 
     def get_many(self, keys):
         keys = list(keys)
@@ -192,14 +169,12 @@ class ForgivingRedisCacheClient(RedisCacheClient):
     # Writes: nothing done (or done in this process), the key remembered.
 
     def add(self, key, value, timeout):
-        self._forget_near([key])
         try:
             return self._guard("add", [key], True, key, value, timeout)
         except _Degraded:
             return self._local.add(key, value, timeout) if self._local else False
 
     def set(self, key, value, timeout):
-        self._forget_near([key])
         try:
             return self._guard("set", [key], True, key, value, timeout)
         except _Degraded:
@@ -207,7 +182,6 @@ class ForgivingRedisCacheClient(RedisCacheClient):
                 self._local.set(key, value, timeout)
 
     def set_many(self, data, timeout):
-        self._forget_near(list(data))
         try:
             return self._guard("set_many", list(data), True, data, timeout)
         except _Degraded:
@@ -215,14 +189,12 @@ class ForgivingRedisCacheClient(RedisCacheClient):
                 self._local.set_many(data, timeout)
 
     def touch(self, key, timeout):
-        self._forget_near([key])
         try:
             return self._guard("touch", [key], True, key, timeout)
         except _Degraded:
             return self._local.touch(key, timeout) if self._local else False
 
     def delete(self, key):
-        self._forget_near([key])
         try:
             return self._guard("delete", [key], True, key)
         except _Degraded:
@@ -230,7 +202,6 @@ class ForgivingRedisCacheClient(RedisCacheClient):
 
     def delete_many(self, keys):
         keys = list(keys)
-        self._forget_near(keys)
         try:
             return self._guard("delete_many", keys, True, keys)
         except _Degraded:
@@ -238,7 +209,6 @@ class ForgivingRedisCacheClient(RedisCacheClient):
                 self._local.delete_many(keys)
 
     def incr(self, key, delta):
-        self._forget_near([key])
         try:
             return self._guard("incr", [key], True, key, delta)
         except _Degraded:
@@ -247,8 +217,6 @@ class ForgivingRedisCacheClient(RedisCacheClient):
             raise ValueError(f"Key '{key}' not found (Redis is unavailable)") from None
 
     def clear(self):
-        if self._near is not None:
-            self._near.clear()
         try:
             return self._guard("clear", [], False)
         except _Degraded:
@@ -261,27 +229,17 @@ class _Degraded(Exception):
     """Redis did not answer this call (or is known to be down)."""
 
 
-_MISSING = object()
-
-
 class ForgivingRedisCache(RedisCache):
     """Django's RedisCache on ForgivingRedisCacheClient.
 
     OPTIONS are the redis client's (socket timeouts, say), plus:
 
-    - LOCAL_FALLBACK: True to keep counting in this process while Redis is away;
-    - NEAR_SECONDS: keep what was read from Redis in this process for so many
-      seconds, so a page that reads the same rows as the last one asks Redis
-      nothing. A change made through this process is seen here at once; one
-      made through another replica, within NEAR_SECONDS. Only for caches whose
-      entries may be that stale (the default cache's disclaimer and referral
-      link), never for logins or counters.
+    - LOCAL_FALLBACK: True to keep counting in this process while Redis is away.
     """
 
     def __init__(self, server, params):
         options = dict(params.get("OPTIONS", {}))
         local_fallback = options.pop("LOCAL_FALLBACK", False)
-        near_seconds = options.pop("NEAR_SECONDS", 0)
         super().__init__(server, {**params, "OPTIONS": options})
         self._class = ForgivingRedisCacheClient
         extra = {}
@@ -290,9 +248,4 @@ class ForgivingRedisCache(RedisCache):
                 f"redis-fallback-{self.key_prefix}",
                 {"TIMEOUT": params.get("TIMEOUT", 300), "OPTIONS": {"MAX_ENTRIES": 10_000}},
             )
-        if near_seconds:
-            extra["near"] = LocMemCache(
-                f"redis-near-{self.key_prefix}", {"OPTIONS": {"MAX_ENTRIES": 1_000}}
-            )
-            extra["near_seconds"] = near_seconds
         self._options = {**options, **extra}

@@ -1,7 +1,7 @@
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from accounts.models import Disclaimer
+from accounts.models import site_rows_for
 
 from .models import CoachMedia, Exercise, Protocol
 
@@ -9,7 +9,7 @@ from .models import CoachMedia, Exercise, Protocol
 def home(request: HttpRequest) -> HttpResponse:
     """The featured protocol, as before there were several; a link to the others if any."""
     protocol = Protocol.objects.with_exercises().featured()
-    context = _protocol_context(protocol) | {"disclaimer": Disclaimer.objects.current()}
+    context = _protocol_context(protocol) | {"disclaimer": site_rows_for(request.user).disclaimer}
     return render(request, "protocols/home.html", context)
 
 
@@ -65,7 +65,7 @@ def exercise_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 def disclaimer(request: HttpRequest) -> HttpResponse:
     return render(
-        request, "protocols/disclaimer.html", {"disclaimer": Disclaimer.objects.current()}
+        request, "protocols/disclaimer.html", {"disclaimer": site_rows_for(request.user).disclaimer}
     )
 
 

@@ -76,6 +76,7 @@ def test_existing_screenings_answered_version_one_and_are_asked_the_new_set(alic
     assert (migrated_alice.last_lasting_fact_at, migrated_alice.last_clearance_at) == (None, None)
     assert migrated_bob.last_screening_questions_version is None
 
+    migrate([("accounts", "0008_site_version")])  # the columns today's model reads
     from accounts.models import QUESTION_LABELS, User, safety_status
 
     alice = User.objects.get(pk=alice.pk)
@@ -120,3 +121,10 @@ def test_a_coachs_own_wording_is_left_as_it_is():
         .values_list("text", flat=True)
     )
     assert texts == ["The first.", "Our clinic's own words."]
+
+
+def test_existing_people_share_one_site_version(alice, bob):
+    migrate([("accounts", "0007_disclaimer_version_2")])
+    new = migrate([("accounts", "0008_site_version")])
+    versions = set(new.get_model("accounts", "User").objects.values_list("site_version", flat=True))
+    assert len(versions) == 1 and versions != {0}

@@ -37,9 +37,16 @@ def test_landing_without_a_protocol_says_what_to_do(client, db):
     assert "make seed" not in content  # no operator's jargon on a public page
 
 
-def test_landing_costs_three_queries(client, protocol, django_assert_num_queries):
-    client.get(HOME)  # the disclaimer and referral link are cached from then on
-    with django_assert_num_queries(3):
+def test_landing_costs_five_queries_for_a_visitor(client, protocol, django_assert_num_queries):
+    client.get(HOME)
+    with django_assert_num_queries(5):  # the protocol's three, the disclaimer, the referral link
+        client.get(HOME)
+
+
+def test_landing_costs_four_queries_signed_in(client, alice, protocol, django_assert_num_queries):
+    client.force_login(alice)
+    client.get(HOME)  # the disclaimer and referral link are kept for the site version from then on
+    with django_assert_num_queries(4):  # their row, which carries that version, and the protocol's
         client.get(HOME)
 
 

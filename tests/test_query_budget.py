@@ -161,11 +161,7 @@ def more_protocols(protocol: Protocol, count: int) -> None:
 
 
 @pytest.fixture
-def people(alice, bob, protocol, disclaimer, monkeypatch):
-    # The walk at 5 000 sessions takes minutes on a busy machine: the disclaimer
-    # and referral link, cached a minute, must not expire between a page's warm-up
-    # and its count (a PDF page takes a second or two to render).
-    monkeypatch.setattr("accounts.models.CACHE_SECONDS", 3600)
+def people(alice, bob, protocol, disclaimer):
     more_protocols(protocol, PROTOCOLS - 1)
     for person in (alice, bob):
         clear_safety_gate(person)

@@ -42,11 +42,32 @@ def test_there_is_only_ever_one_row(db):
     assert list(SiteConfiguration.objects.values_list("pk", "referral_name")) == [(1, "Two")]
 
 
-def test_the_referral_costs_no_query_once_cached(client, protocol, django_assert_num_queries):
+def test_the_referral_costs_no_query_once_kept(client, alice, protocol, django_assert_num_queries):
+    SiteConfiguration.objects.create(referral_url="https://from-admin.example/")
+    client.force_login(alice)
+    client.get(protocol.get_absolute_url())
+    # Their row (which carries the site version), then the protocol's own: circuits, exercises.
+    with django_assert_num_queries(3):
+        client.get(reverse("protocols:exercise", args=["hip-cars"]))
+
+
+def test_a_visitor_reads_the_referral_each_time(client, protocol, django_assert_num_queries):
     SiteConfiguration.objects.create(referral_url="https://from-admin.example/")
     client.get(protocol.get_absolute_url())
-    with django_assert_num_queries(2):  # the protocol's own: circuits, exercises
+    with django_assert_num_queries(3):  # circuits, exercises, the site configuration
         client.get(reverse("protocols:exercise", args=["hip-cars"]))
+
+
+def test_a_change_made_by_another_process_shows_on_the_next_request(client, alice, protocol):
+    import accounts.models
+
+    SiteConfiguration.objects.create(referral_url="https://before.example/")
+    client.force_login(alice)
+    assert "https://before.example/" in client.get(HOME).content.decode()
+    kept_elsewhere = accounts.models._site_rows
+    SiteConfiguration(referral_url="https://after.example/").save()
+    accounts.models._site_rows = kept_elsewhere  # as a process that did not save it holds it
+    assert "https://after.example/" in client.get(HOME).content.decode()
 
 
 # --- Admin ---------------------------------------------------------------------------
@@ -114,3 +135,20 @@ def test_other_users_cannot_open_the_screenings_admin(client, bob):
     response = client.get(reverse("admin:accounts_redflagscreening_changelist"))
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+def test_a_new_user_catches_up_with_a_site_write_that_missed_their_row(
+    db, django_capture_on_commit_callbacks
+):
+    import time
+
+    from accounts.models import User
+
+    User.objects.create_user("earlier@example.com")
+    with django_capture_on_commit_callbacks(execute=True):
+        new = User.objects.create_user("new@example.com")
+        # Another transaction's write moved everyone on but could not see this row yet.
+        later = time.time_ns()
+        User.objects.exclude(pk=new.pk).update(site_version=later)
+    new.refresh_from_db()
+    assert new.site_version == later

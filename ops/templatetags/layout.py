@@ -1,12 +1,16 @@
-"""Links and asset URLs for the shared layout, worked out once per process.
+"""Every template's links and static file URLs: `{% link %}` and `{% asset %}`.
 
-Every page's head, menu and footer name the same URLs and static files.
-Reversing and looking them up again on every request was about 40 % of the
-step page's rendering (bench/profile_step.py). `{% link %}` is `{% url %}`
-and `{% asset %}` is `{% static %}` for a constant argument, memoized. The
-answers cannot change while a process runs (the URLconf is loaded once and
-static names are fixed by collectstatic); a settings change, as tests make,
-clears them.
+`{% link name arg … %}` is `{% url name arg … %}` (`as var` too) and
+`{% asset path %}` is `{% static path %}`; templates use these, never the
+built-in tags (tests/test_layout_tags.py checks). The answer for a URL name
+without arguments, and for a static path, is worked out once per process:
+every page's head, menu and footer name the same ones, and looking them up
+again on every request is a share of the step page that pays for the tags
+(docs/benchmarks.md, issue 19).
+They cannot change while a process runs (the URLconf is loaded once, static
+names are fixed by collectstatic); a settings change, as tests make, clears
+them. A URL with arguments (a session's, a token's) is reversed each time:
+those differ from person to person, so keeping them would only grow.
 """
 
 import functools
@@ -21,8 +25,10 @@ register = template.Library()
 
 
 @register.simple_tag
-def link(name: str) -> str:
-    """`{% url name %}` for a URL without arguments."""
+def link(name: str, *args, **kwargs) -> str:
+    """`{% url name … %}`."""
+    if args or kwargs:
+        return reverse(name, args=args or None, kwargs=kwargs or None)
     return _reverse(name, get_script_prefix())
 
 
