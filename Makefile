@@ -49,8 +49,8 @@ browser:  ## Make sure Debian's chromium is there for the browser tests
 test: $(VENV)/.dev browser  ## Run the whole suite, browser tests included
 	$(BIN)/pytest
 
-test-fast: $(VENV)/.dev  ## Run the suite without the browser tests
-	$(BIN)/pytest -m "not e2e"
+test-fast: $(VENV)/.dev  ## The inner loop: the suite without browser tests and without those marked slow
+	$(BIN)/pytest -m "not e2e and not slow"
 
 screenshots: $(VENV)/.dev browser  ## Refresh docs/screenshots (and each exercise's illustration, and the shared record's PDF) from the tests
 	SCREENSHOTS_DIR=docs/screenshots $(BIN)/pytest -q tests/test_e2e_session.py -k whole_session

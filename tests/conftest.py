@@ -60,6 +60,14 @@ FUZZ_CASES: dict = {"count": 0, "per_test": Counter()}
 QUERY_COUNTS: dict[str, tuple[int, int]] = {}
 
 
+def pytest_collection_modifyitems(items):
+    """Under the large fuzzing profile the fuzz tests are slow ones too."""
+    if os.environ.get("HYPOTHESIS_PROFILE") == "audit":
+        for item in items:
+            if item.path.name.startswith("test_fuzz"):
+                item.add_marker(pytest.mark.slow)
+
+
 def pytest_terminal_summary(terminalreporter):
     if FUZZ_CASES["count"]:
         failed = any("test_fuzz" in r.nodeid for r in terminalreporter.stats.get("failed", []))

@@ -27,6 +27,9 @@ from urllib.parse import quote
 import pytest
 from django.conf import settings
 
+# Slow: the image's entrypoint in subprocesses, serving.
+pytestmark = pytest.mark.slow
+
 PROJECT = Path(__file__).resolve().parent.parent
 ENTRYPOINT = PROJECT / "docker" / "entrypoint.sh"
 HOST = "backrelief.example"
