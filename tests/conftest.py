@@ -68,6 +68,36 @@ def pytest_collection_modifyitems(items):
                 item.add_marker(pytest.mark.slow)
 
 
+def pytest_configure(config):
+    if config.pluginmanager.hasplugin("xdist"):
+        config.pluginmanager.register(_CountsFromWorkers(), "backrelief-counts-from-workers")
+
+
+def pytest_sessionfinish(session):
+    """On a pytest-xdist worker: hand the counts to the controller, which prints them."""
+    output = getattr(session.config, "workeroutput", None)
+    if output is not None:
+        output["fuzz_cases"] = {
+            "count": FUZZ_CASES["count"],
+            "per_test": dict(FUZZ_CASES["per_test"]),
+        }
+        output["query_counts"] = dict(QUERY_COUNTS)
+
+
+class _CountsFromWorkers:
+    """With `pytest -n`, the tests (and their counts) run in worker processes."""
+
+    @staticmethod
+    def pytest_testnodedown(node, error):
+        output = getattr(node, "workeroutput", {})
+        fuzz = output.get("fuzz_cases", {})
+        FUZZ_CASES["count"] += fuzz.get("count", 0)
+        FUZZ_CASES["per_test"].update(fuzz.get("per_test", {}))
+        QUERY_COUNTS.update(
+            {page: tuple(counts) for page, counts in output.get("query_counts", {}).items()}
+        )
+
+
 def pytest_terminal_summary(terminalreporter):
     if FUZZ_CASES["count"]:
         failed = any("test_fuzz" in r.nodeid for r in terminalreporter.stats.get("failed", []))
