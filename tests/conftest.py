@@ -227,8 +227,11 @@ def pytest_runtest_setup(item):
 def pytest_runtest_teardown(item, nextitem):
     result = yield
     if _TEST_DATABASE["ready"] and _is_transactional(item):
+        from django.db import connections
+
         with _TEST_DATABASE["blocker"].unblock():
             _seed_protocol()
+            connections.close_all()  # as the transactional test left them
     return result
 
 
