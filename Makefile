@@ -46,20 +46,29 @@ browser:  ## Make sure Debian's chromium is there for the browser tests
 		echo "Note: no chromium found; browser tests will be skipped. Install it with: sudo apt-get install chromium"; \
 	fi
 
-test: $(VENV)/.dev browser  ## Run the whole suite, browser tests included
-	$(BIN)/pytest
+# The suite runs on TEST_WORKERS processes (pytest-xdist), each with a test
+# database of its own, handed tests as they finish the last ones (tests
+# marked xdist_group stay together on one). Python may write bytecode here:
+# pytest keeps the test modules it rewrote for its asserts in __pycache__,
+# and collecting them afresh takes seconds.
+TEST_WORKERS ?= 2
+PYTEST := env -u PYTHONDONTWRITEBYTECODE $(BIN)/pytest
+XDIST = -n $(TEST_WORKERS) --dist loadgroup
 
-test-fast: $(VENV)/.dev  ## Run the suite without the browser tests
-	$(BIN)/pytest -m "not e2e"
+test: $(VENV)/.dev browser  ## Run the whole suite: browser tests and slow ones included
+	$(PYTEST) $(XDIST)
+
+test-fast: $(VENV)/.dev  ## The inner loop, under a minute: no browser tests, nothing marked slow
+	$(PYTEST) $(XDIST) -m "not e2e and not slow"
 
 screenshots: $(VENV)/.dev browser  ## Refresh docs/screenshots (and each exercise's illustration, and the shared record's PDF) from the tests
-	SCREENSHOTS_DIR=docs/screenshots $(BIN)/pytest -q tests/test_e2e_session.py -k whole_session
-	SCREENSHOTS_DIR=docs/screenshots $(BIN)/pytest -q tests/test_e2e_guide.py -k fits_a_phone
-	SCREENSHOTS_DIR=docs/screenshots $(BIN)/pytest -q tests/test_e2e_sharing.py tests/test_sharing.py -k "made_on_a_phone or pdf_is_one"
-	ILLUSTRATION_SCREENSHOTS_DIR=docs/screenshots/illustrations $(BIN)/pytest -q tests/test_e2e_illustrations.py
+	SCREENSHOTS_DIR=docs/screenshots $(PYTEST) -q tests/test_e2e_session.py -k whole_session
+	SCREENSHOTS_DIR=docs/screenshots $(PYTEST) -q tests/test_e2e_guide.py -k fits_a_phone
+	SCREENSHOTS_DIR=docs/screenshots $(PYTEST) -q tests/test_e2e_sharing.py tests/test_sharing.py -k "made_on_a_phone or pdf_is_one"
+	ILLUSTRATION_SCREENSHOTS_DIR=docs/screenshots/illustrations $(PYTEST) -q tests/test_e2e_illustrations.py
 
 audit-fuzz: $(VENV)/.dev  ## Fuzz every form and URL with the large profile (goal: 2 000 cases or more)
-	HYPOTHESIS_PROFILE=audit $(BIN)/pytest -q tests/test_fuzz*.py
+	HYPOTHESIS_PROFILE=audit $(PYTEST) -q tests/test_fuzz*.py
 
 bench-integrity: $(VENV)/.runtime  ## 50 people double-tap through sessions while gunicorn dies (ARGS="--database-url …")
 	$(BIN)/python bench/integrity.py $(ARGS)
@@ -92,7 +101,7 @@ bench: $(VENV)/.dev wrk postgresql redis  ## Every benchmark: throughput (SQLite
 	$(BIN)/python bench/history.py
 
 audit: audit-fuzz audit-pages  ## Every audit: fuzzing (2 000+ cases), page weight and Lighthouse
-	$(BIN)/pytest -q tests/test_access_sweep.py tests/test_query_budget.py tests/test_e2e_every_page.py
+	$(PYTEST) -q tests/test_access_sweep.py tests/test_query_budget.py tests/test_e2e_every_page.py
 
 # Lighthouse, for `make audit-pages` only: the exact set in package-lock.json
 # (package.json pins two of Lighthouse's "latest" dependencies so `npm ci` agrees).

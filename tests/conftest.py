@@ -60,6 +60,44 @@ FUZZ_CASES: dict = {"count": 0, "per_test": Counter()}
 QUERY_COUNTS: dict[str, tuple[int, int]] = {}
 
 
+def pytest_collection_modifyitems(items):
+    """Under the large fuzzing profile the fuzz tests are slow ones too."""
+    if os.environ.get("HYPOTHESIS_PROFILE") == "audit":
+        for item in items:
+            if item.path.name.startswith("test_fuzz"):
+                item.add_marker(pytest.mark.slow)
+
+
+def pytest_configure(config):
+    if config.pluginmanager.hasplugin("xdist"):
+        config.pluginmanager.register(_CountsFromWorkers(), "backrelief-counts-from-workers")
+
+
+def pytest_sessionfinish(session):
+    """On a pytest-xdist worker: hand the counts to the controller, which prints them."""
+    output = getattr(session.config, "workeroutput", None)
+    if output is not None:
+        output["fuzz_cases"] = {
+            "count": FUZZ_CASES["count"],
+            "per_test": dict(FUZZ_CASES["per_test"]),
+        }
+        output["query_counts"] = dict(QUERY_COUNTS)
+
+
+class _CountsFromWorkers:
+    """With `pytest -n`, the tests (and their counts) run in worker processes."""
+
+    @staticmethod
+    def pytest_testnodedown(node, error):
+        output = getattr(node, "workeroutput", {})
+        fuzz = output.get("fuzz_cases", {})
+        FUZZ_CASES["count"] += fuzz.get("count", 0)
+        FUZZ_CASES["per_test"].update(fuzz.get("per_test", {}))
+        QUERY_COUNTS.update(
+            {page: tuple(counts) for page, counts in output.get("query_counts", {}).items()}
+        )
+
+
 def pytest_terminal_summary(terminalreporter):
     if FUZZ_CASES["count"]:
         failed = any("test_fuzz" in r.nodeid for r in terminalreporter.stats.get("failed", []))
@@ -134,11 +172,79 @@ def _empty_cache():
         each.clear()
 
 
+# --- The seeded protocol, once per test database ------------------------------
+#
+# `make run` seeds the protocol; so does the test database, once, as it is made.
+# A test that changes the protocol changes it inside its own transaction,
+# which rolls back. Transactional tests (live server, migrations, threads)
+# commit, and Django flushes every table after them, so the protocol is seeded
+# again after each one; those that do not ask for `protocol` start, as before,
+# with no protocol at all.
+
+SEED_SLUG = "lower-back-relief"
+_TEST_DATABASE: dict = {"ready": False, "blocker": None}
+
+
+def _seed_protocol() -> None:
+    call_command("seed_protocol", stdout=io.StringIO())
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database as the migrations leave it, with the protocol seeded."""
+    with django_db_blocker.unblock():
+        _seed_protocol()
+    _TEST_DATABASE.update(ready=True, blocker=django_db_blocker)
+    yield
+    _TEST_DATABASE["ready"] = False  # the database goes next
+
+
+def _is_transactional(item: pytest.Item) -> bool:
+    """Whether pytest-django runs `item` as a TransactionTestCase (as it decides itself)."""
+    from pytest_django.fixtures import validate_django_db
+
+    marker = item.get_closest_marker("django_db")
+    if marker and validate_django_db(marker)[0]:
+        return True
+    names = getattr(item, "fixturenames", ())
+    return "transactional_db" in names or "live_server" in names
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_setup(item):
+    result = yield
+    if (
+        _TEST_DATABASE["ready"]
+        and _is_transactional(item)
+        and "protocol" not in getattr(item, "fixturenames", ())
+    ):
+        with _TEST_DATABASE["blocker"].unblock():
+            Protocol.objects.all().delete()
+    return result
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    result = yield
+    if _TEST_DATABASE["ready"] and _is_transactional(item):
+        from django.db import connections
+
+        with _TEST_DATABASE["blocker"].unblock():
+            _seed_protocol()
+            connections.close_all()  # as the transactional test left them
+    return result
+
+
 @pytest.fixture
 def protocol(db) -> Protocol:
-    """The protocol as `make run` seeds it."""
-    call_command("seed_protocol", stdout=io.StringIO())
-    return Protocol.objects.get(slug="lower-back-relief")
+    """The protocol as `make run` seeds it (seeded once, with the test database)."""
+    return Protocol.objects.get(slug=SEED_SLUG)
+
+
+@pytest.fixture
+def no_protocol(db) -> None:
+    """A database without any protocol (the deletion rolls back with the test)."""
+    Protocol.objects.all().delete()
 
 
 @pytest.fixture

@@ -3,6 +3,8 @@
 `past_session` writes what a guided session would have left behind (the
 plan's copy, its rounds with their exercises, pain and notes) without tapping
 through 21 steps; `tests.conftest.tap_through` is there for the real thing.
+The rounds are recorded by the session's own method, the one a Done tap at
+the end of a round calls, so they hold what a real round holds.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from django.utils import timezone
 from protocols.models import Protocol
 from sessions.models import (
     CompletedRound,
+    PlannedStep,
     ProgressSummary,
     TrainingSession,
     plan_from_steps,
@@ -28,18 +31,20 @@ def _plan() -> list[dict]:
     return plan_from_steps(Protocol.objects.with_exercises().get(slug=SEED).steps())
 
 
-def _rounds_of(plan: list[dict]) -> list[tuple[dict, list[dict]]]:
-    """(the step that ends the round, the exercises done in it) for each round, in order."""
-    rounds, first = [], 0
-    for index, entry in enumerate(plan):
-        if entry["ends_round"]:
-            exercises = [
-                {"label": e["label"], "name": e["name"], "prescription": e["prescription"]}
-                for e in plan[first : index + 1]
-            ]
-            rounds.append((entry, exercises))
-            first = index + 1
-    return rounds
+def _round_ends(plan: list[dict]) -> list[PlannedStep]:
+    """The step that ends each round, in order: the Done that records the round."""
+    return [
+        PlannedStep.from_plan(plan, number)
+        for number, entry in enumerate(plan, start=1)
+        if entry["ends_round"]
+    ]
+
+
+def _record_rounds(session: TrainingSession, ends: list[PlannedStep], first_minute: int) -> None:
+    """Record the rounds `ends` end as the session's last step of each round does."""
+    for number, step in enumerate(ends):
+        when = session.started_at + timedelta(minutes=first_minute + 2 * number)
+        session._record_round(step, when, skipped_steps=set())
 
 
 def past_session(
@@ -60,8 +65,8 @@ def past_session(
     Its local day is taken in `zone`, as the app takes it in the user's zone.
     """
     plan = _plan()
-    done = _rounds_of(plan)[:rounds]
-    status = status or ("finished" if rounds == len(_rounds_of(plan)) else "ended_early")
+    ends = _round_ends(plan)
+    status = status or ("finished" if rounds == len(ends) else "ended_early")
     session = TrainingSession.objects.create(
         user=user,
         protocol=Protocol.objects.get(slug=SEED),
@@ -77,16 +82,7 @@ def past_session(
         total_rounds=rounds_in_plan(plan),
         steps_done=len(plan) if status == "finished" else 0,
     )
-    CompletedRound.objects.bulk_create(
-        CompletedRound(
-            session=session,
-            circuit_number=entry["circuit_number"],
-            round_number=entry["round"],
-            exercises=exercises,
-            completed_at=started_at + timedelta(minutes=2 + 2 * number),
-        )
-        for number, (entry, exercises) in enumerate(done)
-    )
+    _record_rounds(session, ends[:rounds], first_minute=2)
     if refresh:
         ProgressSummary.refresh_for(user.pk)
     return session
@@ -95,14 +91,16 @@ def past_session(
 def many_past_sessions(user, count: int, *, rounds_each: int = 9, with_plans: bool = True) -> None:
     """`count` finished sessions, one a day back from yesterday, written in bulk.
 
-    `with_plans=False` leaves each session's copy of its plan empty: no history
-    page reads it (their queries defer it), and on PostgreSQL writing thousands
-    of copies takes most of the time.
+    The first session's rounds are recorded by the model, one by one; the
+    others get copies of them, in bulk (thousands of sessions one round at a
+    time would take minutes). `with_plans=False` leaves each session's copy
+    of its plan empty: no history page reads it (their queries defer it), and
+    on PostgreSQL writing thousands of copies takes most of the time.
     """
     plan = _plan()
     protocol = Protocol.objects.get(slug=SEED)
     now = timezone.now()
-    sessions = TrainingSession.objects.bulk_create(
+    sessions = [
         TrainingSession(
             user=user,
             protocol=protocol,
@@ -119,16 +117,22 @@ def many_past_sessions(user, count: int, *, rounds_each: int = 9, with_plans: bo
             steps_done=len(plan),
         )
         for day in range(1, count + 1)
-    )
+    ]
+    # The first, before the others exist: its progress refreshes are cheap then.
+    [first] = TrainingSession.objects.bulk_create(sessions[:1])
+    first.plan = plan  # what its rounds are read from, whether it is stored or not
+    _record_rounds(first, _round_ends(plan)[:rounds_each], first_minute=0)
+    others = TrainingSession.objects.bulk_create(sessions[1:])
+    recorded = list(first.rounds.order_by("pk"))
     CompletedRound.objects.bulk_create(
         CompletedRound(
             session=session,
-            circuit_number=entry["circuit_number"],
-            round_number=entry["round"],
-            exercises=exercises,
-            completed_at=session.started_at + timedelta(minutes=2 * number),
+            circuit_number=done.circuit_number,
+            round_number=done.round_number,
+            exercises=done.exercises,
+            completed_at=session.started_at + (done.completed_at - first.started_at),
         )
-        for session in sessions
-        for number, (entry, exercises) in enumerate(_rounds_of(plan)[:rounds_each])
+        for session in others
+        for done in recorded
     )
     ProgressSummary.refresh_for(user.pk)

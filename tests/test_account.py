@@ -31,10 +31,8 @@ def test_the_account_page_before_anything_was_answered(client, alice, disclaimer
         assert f'href="{url}"' in content
 
 
-def test_the_account_page_shows_what_was_confirmed_and_answered(client, alice, disclaimer):
-    clear_safety_gate(alice)
-    client.force_login(alice)
-    content = client.get(ACCOUNT).content.decode()
+def test_the_account_page_shows_what_was_confirmed_and_answered(signed_in, disclaimer):
+    content = signed_in.get(ACCOUNT).content.decode()
     assert f"You confirmed version {disclaimer.version} on" in content
     assert "with no warning signs" in content
     assert "Answer the safety questions again" in content

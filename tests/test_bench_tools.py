@@ -14,6 +14,9 @@ from pathlib import Path
 
 import pytest
 
+# Slow: gunicorn and wrk in subprocesses.
+pytestmark = pytest.mark.slow
+
 PROJECT = Path(__file__).resolve().parent.parent
 
 

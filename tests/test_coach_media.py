@@ -354,48 +354,36 @@ def test_a_page_without_media_shows_none(client, sweep):
     assert "coach-media" not in client.get(sweep.get_absolute_url()).content.decode()
 
 
-def test_the_step_screen_shows_the_exercise_photos(client, alice, alice_session, sweep):
-    from tests.conftest import clear_safety_gate
-
-    clear_safety_gate(alice)
-    client.force_login(alice)
+def test_the_step_screen_shows_the_exercise_photos(signed_in, alice_session, sweep):
     add_photo(sweep, alt="Start: lying on the left side")
-    content = client.get(alice_session.get_absolute_url()).content.decode()
+    content = signed_in.get(alice_session.get_absolute_url()).content.decode()
     assert 'alt="Start: lying on the left side"' in content
-    tap_through(client, alice_session, 1)  # 1b has no photos
-    assert "coach-media" not in client.get(alice_session.get_absolute_url()).content.decode()
+    tap_through(signed_in, alice_session, 1)  # 1b has no photos
+    assert "coach-media" not in signed_in.get(alice_session.get_absolute_url()).content.decode()
 
 
 def test_a_coachs_photos_replace_the_drawing_only_when_the_coach_says_so(
-    client, alice, alice_session, sweep
+    signed_in, alice_session, sweep
 ):
-    from tests.conftest import clear_safety_gate
-
-    clear_safety_gate(alice)
-    client.force_login(alice)
     add_photo(sweep, alt="Start: lying on the left side")
     drawing = 'class="illo '
-    assert drawing in client.get(alice_session.get_absolute_url()).content.decode()
-    assert drawing in client.get(sweep.get_absolute_url()).content.decode()
+    assert drawing in signed_in.get(alice_session.get_absolute_url()).content.decode()
+    assert drawing in signed_in.get(sweep.get_absolute_url()).content.decode()
 
     sweep.coach_media_replaces_illustration = True
     sweep.save()
     for page in (alice_session.get_absolute_url(), sweep.get_absolute_url()):
-        content = client.get(page).content.decode()
+        content = signed_in.get(page).content.decode()
         assert drawing not in content
         assert 'alt="Start: lying on the left side"' in content
 
 
 def test_with_media_the_step_screen_costs_two_queries_more(
-    client, alice, alice_session, sweep, django_assert_num_queries, settings
+    signed_in, alice_session, sweep, django_assert_num_queries, settings
 ):
-    from tests.conftest import clear_safety_gate
-
-    clear_safety_gate(alice)
-    client.force_login(alice)
     add_photo(sweep)
-    client.get(alice_session.get_absolute_url())
+    signed_in.get(alice_session.get_absolute_url())
     login = 0 if settings.SESSION_ENGINE.endswith("cached_db") else 1
     # As tests/test_session_views.py counts, plus the exercise (with its video) and its photos.
     with django_assert_num_queries(3 + login + 2):
-        client.get(alice_session.get_absolute_url())
+        signed_in.get(alice_session.get_absolute_url())

@@ -109,13 +109,25 @@ def play(page, seconds: float, every: float = 0.5) -> list[str]:
 
 
 def play_until(page, locator, limit: float = 240, every: float = 1.0) -> list[str]:
-    """Run the clock until `locator` is visible; the texts the guide showed on the way."""
+    """Run the clock until `locator` is visible; the texts the guide showed on the way.
+
+    The paused clock stands still in real time, so once the guide time is spent
+    a last real-time wait only gives the server time to answer a post the guide
+    already sent: on a busy machine the server may take longer to answer than
+    the guide's seconds take to run.
+    """
     seen: list[str] = []
     for _ in range(int(limit / every)):
         if locator.count() and locator.first.is_visible():
             return seen
         seen += [text for text in play(page, every, every) if not seen or seen[-1] != text]
-    raise AssertionError(f"not reached in {limit} s of guide time; last seen: {seen[-5:]}")
+    try:
+        locator.first.wait_for(state="visible")
+    except PlaywrightError:
+        raise AssertionError(
+            f"not reached in {limit} s of guide time; last seen: {seen[-5:]}"
+        ) from None
+    return seen
 
 
 def step_screen(page, number: int):

@@ -27,6 +27,10 @@ from urllib.parse import quote
 import pytest
 from django.conf import settings
 
+# Slow: the image's entrypoint in subprocesses, serving. One server for the
+# module's tests, so they stay on one pytest-xdist worker (`--dist loadgroup`).
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("entrypoint")]
+
 PROJECT = Path(__file__).resolve().parent.parent
 ENTRYPOINT = PROJECT / "docker" / "entrypoint.sh"
 HOST = "backrelief.example"

@@ -88,6 +88,7 @@ def migration_module():
     return importlib.import_module("protocols.migrations.0004_exact_exercise_text")
 
 
+@pytest.mark.slow  # migrates the test database back and forth
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.usefixtures("latest_schema_afterwards")
 def test_the_migration_updates_the_seed_text_and_leaves_a_coachs_edit_alone():

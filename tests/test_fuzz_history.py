@@ -144,6 +144,7 @@ def test_guide_settings_with_any_fields(people, alice, bob, form):
     assert footprint(bob) == before
 
 
+@pytest.mark.slow  # every case saves settings and renders the history
 @given(form=preferences)
 def test_settings_with_any_fields(people, alice, bob, form):
     fuzz_case()

@@ -123,6 +123,7 @@ def test_revoke_with_any_link_id(people, alice, bob, data):
     assert footprint(bob) == before
 
 
+@pytest.mark.slow  # every case renders a PDF
 @given(query=st.dictionaries(
     st.sampled_from(["display_name", "include_notes", "include_safety", "x"]), field_values,
     max_size=3,

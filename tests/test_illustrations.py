@@ -18,7 +18,6 @@ from protocols.illustrations import ILLUSTRATIONS, illustration_svg, thumbnail_s
 from protocols.illustrations.figure import BODY, Point, joints
 from protocols.illustrations.poses import ON_FLOOR
 from protocols.models import Exercise
-from tests.conftest import clear_safety_gate
 
 SVG = "{http://www.w3.org/2000/svg}"
 FIXTURE = Path(__file__).resolve().parent.parent / "protocols/fixtures/lower_back_relief.json"
@@ -305,9 +304,7 @@ def test_the_landing_lists_each_exercise_with_a_thumbnail(client, protocol):
     assert content.count('class="illo-thumb"') == 7
 
 
-def test_the_step_screen_shows_the_steps_illustration(client, alice, disclaimer, alice_session):
-    clear_safety_gate(alice)
-    client.force_login(alice)
-    content = client.get(alice_session.get_absolute_url()).content.decode()
+def test_the_step_screen_shows_the_steps_illustration(signed_in, alice_session):
+    content = signed_in.get(alice_session.get_absolute_url()).content.decode()
     assert re.search(r'<div class="illo has-motion illo-step">', content)
     assert 'id="illo-side-lying-thoracic-sweep-st"' in content

@@ -13,6 +13,7 @@ import pytest
 from tests.conftest import migrate
 
 pytestmark = [
+    pytest.mark.slow,  # migrates the test database back and forth
     pytest.mark.django_db(transaction=True),
     pytest.mark.usefixtures("latest_schema_afterwards"),
 ]

@@ -150,6 +150,7 @@ print(json.dumps({"status": response.status_code, "mails": len(mail.outbox)}))
 """
 
 
+@pytest.mark.slow  # a fresh interpreter that migrates a database
 def test_a_bad_host_is_one_warning_line_and_mails_nobody(tmp_path):
     result = fresh_settings(
         BAD_HOST,

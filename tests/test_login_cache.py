@@ -37,7 +37,8 @@ def another_worker(folder) -> FileBasedCache:
     return FileBasedCache(str(folder), {})
 
 
-def signed_in(alice) -> Client:
+def signed_in_by_the_form(alice) -> Client:
+    """Signed in as a person signs in, through the login form (not `force_login`)."""
     client = Client()
     response = client.post(
         reverse("accounts:login"), {"username": alice.email, "password": PASSWORD}
@@ -50,7 +51,7 @@ def test_a_signed_in_page_finds_its_user_without_reading_the_session_table(
     login_cache, alice, disclaimer, alice_session
 ):
     clear_safety_gate(alice)
-    client = signed_in(alice)
+    client = signed_in_by_the_form(alice)
     client.get(alice_session.get_absolute_url())  # the first read fills the cache
     with CaptureQueriesContext(connection) as queries:
         response = client.get(alice_session.get_absolute_url())
@@ -62,7 +63,7 @@ def test_a_signed_in_page_finds_its_user_without_reading_the_session_table(
 
 
 def test_every_worker_sees_a_login_and_then_the_logout(login_cache, alice):
-    client = signed_in(alice)
+    client = signed_in_by_the_form(alice)
     key = client.session.cache_key
     assert another_worker(login_cache).get(key)["_auth_user_id"] == str(alice.pk)
 
@@ -79,13 +80,13 @@ def test_every_worker_sees_a_login_and_then_the_logout(login_cache, alice):
 
 def test_a_login_outlives_its_cache(login_cache, alice):
     """The cache is only a copy: emptied (a new machine, a cleared folder), the database answers."""
-    client = signed_in(alice)
+    client = signed_in_by_the_form(alice)
     another_worker(login_cache).clear()
     assert client.get(reverse("accounts:account")).status_code == 200
 
 
 def test_a_password_change_elsewhere_signs_out_a_cached_login(login_cache, alice):
-    client = signed_in(alice)
+    client = signed_in_by_the_form(alice)
     assert client.get(reverse("accounts:account")).status_code == 200
     alice.set_password("a new long passphrase")
     alice.save()

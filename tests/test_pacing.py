@@ -194,6 +194,7 @@ def migration_module():
     return importlib.import_module("protocols.migrations.0006_pacing")
 
 
+@pytest.mark.slow  # migrates the test database back and forth
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.usefixtures("latest_schema_afterwards")
 def test_the_migration_sets_the_checked_tempo_and_leaves_a_coachs_own_alone():
@@ -223,6 +224,7 @@ def test_the_migration_sets_the_checked_tempo_and_leaves_a_coachs_own_alone():
     ) == {5}
 
 
+@pytest.mark.slow  # migrates the test database back and forth
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.usefixtures("latest_schema_afterwards")
 def test_the_migration_leaves_a_coachs_tempo_for_the_lowering_alone():

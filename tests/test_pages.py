@@ -29,7 +29,7 @@ def test_landing_shows_the_disclaimer_and_referral(client, protocol, settings):
     assert 'href="https://practitioners.example/find" target="_blank" rel="noopener"' in content
 
 
-def test_landing_without_a_protocol_says_what_to_do(client, db):
+def test_landing_without_a_protocol_says_what_to_do(client, no_protocol):
     response = client.get(HOME)
     assert response.status_code == 200
     content = response.content.decode()

@@ -27,6 +27,9 @@ from tests.conftest import QUERY_COUNTS, clear_safety_gate
 from tests.history_helpers import many_past_sessions
 from tests.test_access_sweep import OWNED, PUBLIC, SIGNED_IN, TOKEN, stored_upload
 
+# Slow: 5 000 past sessions and ten protocols.
+pytestmark = pytest.mark.slow
+
 BUDGET = 6
 LONG_HISTORY = 5_000
 # With no sessions at all these skip fetching the page's rows: one query fewer.

@@ -47,6 +47,7 @@ def manage(*args, **env) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.slow  # manage.py in a subprocess
 def test_check_deploy_finds_no_issues_with_production_variables():
     result = manage("check", "--deploy", "--fail-level", "WARNING")
     assert result.returncode == 0, result.stdout + result.stderr
@@ -54,6 +55,7 @@ def test_check_deploy_finds_no_issues_with_production_variables():
     assert "WARNINGS" not in result.stdout + result.stderr
 
 
+@pytest.mark.slow  # manage.py in a subprocess
 def test_check_deploy_needs_nothing_but_the_three_required_variables():
     """HTTPS redirect, HSTS and secure cookies are on by default once DEBUG is off."""
     minimal = {"DJANGO_CSRF_TRUSTED_ORIGINS": "", "DJANGO_SECURE_PROXY_SSL_HEADER": ""}
@@ -61,16 +63,19 @@ def test_check_deploy_needs_nothing_but_the_three_required_variables():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+@pytest.mark.slow  # manage.py in a subprocess
 def test_a_trusted_proxy_header_without_a_proxy_count_is_reported():
     result = manage("check", "--deploy", DJANGO_TRUSTED_PROXY_COUNT="")
     assert "ops.W001" in result.stderr
 
 
+@pytest.mark.slow  # manage.py in a subprocess
 def test_turning_hsts_preload_off_is_reported():
     result = manage("check", "--deploy", DJANGO_SECURE_HSTS_PRELOAD="false")
     assert "security.W021" in result.stderr
 
 
+@pytest.mark.slow  # manage.py in subprocesses
 def test_debug_with_a_public_host_stops_manage_commands():
     result = manage("check", DJANGO_DEBUG="true")
     assert result.returncode != 0
@@ -186,7 +191,9 @@ def test_debug_on_a_phone_on_the_same_wifi_is_fine():
         "x" * 50,  # long, but one character
         "abcd" * 13,  # long, but four different characters
         "a-shorter-but-varied-key-of-40-chars-ok!",
-        "django-insecure-" + secrets.token_urlsafe(50),  # what startproject writes
+        # What startproject writes; a literal, so that every pytest-xdist
+        # worker collects the same test id.
+        "django-insecure-k3v9q7w2x8m4n6p1r5t0y2u8i4o6a3s9d7f1g5h0j2l8z4c6b1",
     ],
 )
 def test_a_weak_secret_key_with_debug_off_is_an_error(key):

@@ -189,7 +189,7 @@ def test_starting_again_resumes_instead(signed_in, alice_session):
     assert TrainingSession.objects.count() == 1
 
 
-def test_start_without_a_protocol_says_so(signed_in, db):
+def test_start_without_a_protocol_says_so(signed_in, no_protocol):
     response = signed_in.post(START, {"pain_before": "2"}, follow=True)
     assert "There is no exercise to follow yet" in response.content.decode()
     assert not TrainingSession.objects.exists()

@@ -312,6 +312,7 @@ def media_url_and_policy(**env) -> tuple[str, list[str]]:
     return tuple(json.loads(result.stdout))
 
 
+@pytest.mark.slow  # boto3 in a fresh interpreter
 @pytest.mark.parametrize(
     ("changes", "origin", "path"),
     [

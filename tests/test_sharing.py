@@ -327,6 +327,7 @@ def test_share_urls_are_throttled_per_client(alice, record):
     assert Client(REMOTE_ADDR="198.51.100.2").get(shared_url(token)).status_code == 200
 
 
+@pytest.mark.slow  # 5 000 past sessions
 def test_the_shared_page_costs_the_same_queries_for_0_and_5000_sessions(alice, bob, protocol):
     many_past_sessions(bob, 5000, with_plans=False)
     for person in (alice, bob):

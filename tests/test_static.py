@@ -1,8 +1,10 @@
 """Static files build the way production serves them."""
 
+import pytest
 from django.core.management import call_command
 
 
+@pytest.mark.slow  # collectstatic compresses every file
 def test_collectstatic_builds_hashed_compressed_files(settings, tmp_path):
     settings.STATIC_ROOT = tmp_path
     settings.STORAGES = {

@@ -35,7 +35,8 @@ def answers(*yes: RedFlag, lasting: bool = True) -> dict:
 
 
 @pytest.fixture
-def signed_in(client, alice, disclaimer, protocol):
+def unscreened(client, alice, disclaimer, protocol):
+    """Alice signed in, the disclaimer confirmed, the red-flag questions not yet answered."""
     DisclaimerAcknowledgement.objects.create(user=alice, disclaimer=disclaimer)
     client.force_login(alice)
     return client
@@ -66,8 +67,8 @@ def test_each_question_is_classified_once():
     }
 
 
-def test_the_new_questions_are_asked_in_plain_words(signed_in):
-    content = signed_in.get(SCREENING).content.decode()
+def test_the_new_questions_are_asked_in_plain_words(unscreened):
+    content = unscreened.get(SCREENING).content.decode()
     assert "pins and needles, in both legs" in content
     assert "feel different when you wipe" in content
     assert "new problems with sex" in content
@@ -83,10 +84,10 @@ def test_the_new_questions_are_asked_in_plain_words(signed_in):
 
 
 @pytest.mark.parametrize("flag", EMERGENCY_SIGNS, ids=lambda flag: flag.value)
-def test_each_emergency_sign_leads_with_the_emergency_department(signed_in, flag):
+def test_each_emergency_sign_leads_with_the_emergency_department(unscreened, flag):
     SiteConfiguration(emergency_number="999").save()
-    assert signed_in.post(SCREENING, answers(flag))["Location"] == RESULT
-    content = signed_in.get(RESULT).content.decode()
+    assert unscreened.post(SCREENING, answers(flag))["Location"] == RESULT
+    content = unscreened.get(RESULT).content.decode()
     first = lead(content)
     assert "<h1>Please go to an emergency department now</h1>" in first
     assert "Do not wait for an appointment" in first
@@ -94,22 +95,21 @@ def test_each_emergency_sign_leads_with_the_emergency_department(signed_in, flag
     assert '<a href="tel:999">999</a>' in first
     assert "see a doctor today" not in content.lower()
     assert flag.label in content
-    assert signed_in.get(START)["Location"] == RESULT
+    assert unscreened.get(START)["Location"] == RESULT
 
 
-def test_without_a_number_in_admin_the_page_says_call_your_local_emergency_number(signed_in):
-    signed_in.post(SCREENING, answers(RedFlag.BLADDER_BOWEL))
-    first = lead(signed_in.get(RESULT).content.decode())
+def test_without_a_number_in_admin_the_page_says_call_your_local_emergency_number(unscreened):
+    unscreened.post(SCREENING, answers(RedFlag.BLADDER_BOWEL))
+    first = lead(unscreened.get(RESULT).content.decode())
     assert "call your local emergency number" in first
     assert "tel:" not in first
 
 
-def test_the_number_from_admin_is_dialled_without_its_spaces(signed_in):
+def test_the_number_from_admin_is_dialled_without_its_spaces(unscreened):
     SiteConfiguration(emergency_number="+44 20 7946 0000").save()
-    signed_in.post(SCREENING, answers(RedFlag.BOTH_LEGS))
-    assert (
-        '<a href="tel:+442079460000">+44 20 7946 0000</a>' in signed_in.get(RESULT).content.decode()
-    )
+    unscreened.post(SCREENING, answers(RedFlag.BOTH_LEGS))
+    content = unscreened.get(RESULT).content.decode()
+    assert '<a href="tel:+442079460000">+44 20 7946 0000</a>' in content
 
 
 @pytest.mark.parametrize("number", ["999; DROP", "call 999", "+", "9" * 21, "<b>"])
@@ -120,10 +120,10 @@ def test_an_emergency_number_that_is_not_a_number_is_refused(db, number):
         SiteConfiguration(emergency_number=number).full_clean()
 
 
-def test_an_emergency_sign_outranks_a_today_sign_given_the_same_day(signed_in):
-    signed_in.post(SCREENING, answers(RedFlag.NIGHT_PAIN))
-    signed_in.post(SCREENING, answers(RedFlag.SADDLE_NUMBNESS))
-    content = signed_in.get(RESULT).content.decode()
+def test_an_emergency_sign_outranks_a_today_sign_given_the_same_day(unscreened):
+    unscreened.post(SCREENING, answers(RedFlag.NIGHT_PAIN))
+    unscreened.post(SCREENING, answers(RedFlag.SADDLE_NUMBNESS))
+    content = unscreened.get(RESULT).content.decode()
     assert "emergency department now" in lead(content)
     assert RedFlag.NIGHT_PAIN.label in content
 
@@ -132,29 +132,29 @@ def test_an_emergency_sign_outranks_a_today_sign_given_the_same_day(signed_in):
 
 
 @pytest.mark.parametrize("flag", TODAY_SIGNS, ids=lambda flag: flag.value)
-def test_each_today_sign_says_see_a_doctor_today(signed_in, flag):
-    assert signed_in.post(SCREENING, answers(flag))["Location"] == RESULT
-    content = signed_in.get(RESULT).content.decode()
+def test_each_today_sign_says_see_a_doctor_today(unscreened, flag):
+    assert unscreened.post(SCREENING, answers(flag))["Location"] == RESULT
+    content = unscreened.get(RESULT).content.decode()
     first = lead(content)
     assert "<h1>Please see a doctor today</h1>" in first
     assert "emergency department" not in content
     assert "call your local emergency number" in first  # if things get worse quickly
     assert flag.label in content
-    assert signed_in.get(START)["Location"] == RESULT
+    assert unscreened.get(START)["Location"] == RESULT
 
 
-def test_the_practitioner_directory_is_a_secondary_link(signed_in, settings):
+def test_the_practitioner_directory_is_a_secondary_link(unscreened, settings):
     settings.REFERRAL_URL = "https://practitioners.example/find"
-    signed_in.post(SCREENING, answers(RedFlag.FEVER_CHILLS))
-    content = signed_in.get(RESULT).content.decode()
+    unscreened.post(SCREENING, answers(RedFlag.FEVER_CHILLS))
+    content = unscreened.get(RESULT).content.decode()
     main = content[content.index("<main") : content.index("</main>")]
     assert 'href="https://practitioners.example/find"' in main
     assert "btn" not in main[main.index("practitioners.example") - 40 :][:60]
 
 
-def test_a_version_one_fever_answer_still_reads_as_today(signed_in, alice):
+def test_a_version_one_fever_answer_still_reads_as_today(unscreened, alice):
     RedFlagScreening.objects.create(user=alice, answers={"fever_unwell": True}, questions_version=1)
-    content = signed_in.get(RESULT).content.decode()
+    content = unscreened.get(RESULT).content.decode()
     assert "Please see a doctor today" in content
     assert QUESTION_LABELS[1]["fever_unwell"] in content  # in the words they answered
 
@@ -163,29 +163,29 @@ def test_a_version_one_fever_answer_still_reads_as_today(signed_in, alice):
 
 
 @pytest.mark.parametrize("flag", LASTING_FACTS, ids=lambda flag: flag.value)
-def test_a_lasting_fact_asks_to_check_first_and_keeps_sessions_closed(signed_in, alice, flag):
-    response = signed_in.post(SCREENING, answers(flag) | {"next": START})
+def test_a_lasting_fact_asks_to_check_first_and_keeps_sessions_closed(unscreened, alice, flag):
+    response = unscreened.post(SCREENING, answers(flag) | {"next": START})
     assert response["Location"] == f"{CLEARANCE}?next=%2Fsession%2F"
     alice.refresh_from_db()
     assert safety_status(alice, None).red_flag_today is False  # not an urgent sign
-    page = signed_in.get(CLEARANCE).content.decode()
+    page = unscreened.get(CLEARANCE).content.decode()
     assert "Please check with a doctor or physio before these exercises" in page
     assert flag.label in page
     assert "A doctor or physio has said these exercises are fine for me." in page
     assert 'href="https://' in page  # the referral link
-    assert signed_in.get(START)["Location"].startswith(CLEARANCE)
-    assert signed_in.get(RESULT)["Location"] == CLEARANCE
+    assert unscreened.get(START)["Location"].startswith(CLEARANCE)
+    assert unscreened.get(RESULT)["Location"] == CLEARANCE
 
 
-def test_a_recorded_go_ahead_opens_sessions(signed_in, alice):
-    signed_in.post(SCREENING, answers(RedFlag.CANCER))
+def test_a_recorded_go_ahead_opens_sessions(unscreened, alice):
+    unscreened.post(SCREENING, answers(RedFlag.CANCER))
     today = timezone.localdate()
-    response = signed_in.post(
+    response = unscreened.post(
         CLEARANCE, {"confirmed": "on", "cleared_on": today.isoformat(), "next": START}
     )
     assert response["Location"] == START
     assert ClinicianClearance.objects.get(user=alice).cleared_on == today
-    assert signed_in.get(START).status_code == 200
+    assert unscreened.get(START).status_code == 200
     # The record is kept, and the question stays answered.
     assert RedFlagScreening.objects.get(user=alice).answers[RedFlag.CANCER.value] is True
 
@@ -201,8 +201,8 @@ def test_a_recorded_go_ahead_opens_sessions(signed_in, alice):
         ({"confirmed": "on", "cleared_on": "99999-01-01"}, "Please give a date"),
     ],
 )
-def test_a_go_ahead_needs_the_box_and_a_date_since_the_answer(signed_in, alice, data, message):
-    signed_in.post(SCREENING, answers(RedFlag.WEIGHT_LOSS))
+def test_a_go_ahead_needs_the_box_and_a_date_since_the_answer(unscreened, alice, data, message):
+    unscreened.post(SCREENING, answers(RedFlag.WEIGHT_LOSS))
     today = timezone.localdate()
     days = {
         "today": today,
@@ -210,58 +210,58 @@ def test_a_go_ahead_needs_the_box_and_a_date_since_the_answer(signed_in, alice, 
         "yesterday": today - timedelta(days=1),
     }
     data = {key: value.format(**days) for key, value in data.items()}
-    response = signed_in.post(CLEARANCE, data)
+    response = unscreened.post(CLEARANCE, data)
     assert response.status_code == 200
     assert message in response.content.decode()
     assert not ClinicianClearance.objects.exists()
-    assert signed_in.get(START)["Location"].startswith(CLEARANCE)
+    assert unscreened.get(START)["Location"].startswith(CLEARANCE)
 
 
-def test_without_a_lasting_yes_the_check_first_page_goes_back(signed_in):
-    signed_in.post(SCREENING, answers())
-    assert signed_in.get(CLEARANCE)["Location"] == reverse("accounts:account")
+def test_without_a_lasting_yes_the_check_first_page_goes_back(unscreened):
+    unscreened.post(SCREENING, answers())
+    assert unscreened.get(CLEARANCE)["Location"] == reverse("accounts:account")
 
 
-def test_after_the_go_ahead_the_lasting_facts_are_not_asked_again(signed_in, alice):
-    signed_in.post(SCREENING, answers(RedFlag.STEROIDS_THIN_BONES))
-    signed_in.post(CLEARANCE, {"confirmed": "on", "cleared_on": timezone.localdate()})
-    content = signed_in.get(SCREENING).content.decode()
+def test_after_the_go_ahead_the_lasting_facts_are_not_asked_again(unscreened, alice):
+    unscreened.post(SCREENING, answers(RedFlag.STEROIDS_THIN_BONES))
+    unscreened.post(CLEARANCE, {"confirmed": "on", "cleared_on": timezone.localdate()})
+    content = unscreened.get(SCREENING).content.decode()
     assert content.count("<fieldset") == len(RedFlag) - len(LASTING_FACTS)
     assert "Has something changed" in content
-    assert signed_in.post(SCREENING, answers(lasting=False) | {"next": START})["Location"] == START
+    assert unscreened.post(SCREENING, answers(lasting=False) | {"next": START})["Location"] == START
 
 
-def test_a_yes_to_a_lasting_fact_is_kept_not_asked_again(signed_in, alice):
-    signed_in.post(SCREENING, answers(RedFlag.CANCER))
-    content = signed_in.get(SCREENING).content.decode()
+def test_a_yes_to_a_lasting_fact_is_kept_not_asked_again(unscreened, alice):
+    unscreened.post(SCREENING, answers(RedFlag.CANCER))
+    content = unscreened.get(SCREENING).content.decode()
     assert RedFlag.CANCER.label not in content
     assert "Has something changed" not in content  # no go-ahead yet to change
-    signed_in.post(SCREENING, answers(lasting=False))
-    assert signed_in.get(START)["Location"].startswith(CLEARANCE)
+    unscreened.post(SCREENING, answers(lasting=False))
+    assert unscreened.get(START)["Location"].startswith(CLEARANCE)
 
 
-def test_when_something_changed_a_new_lasting_yes_needs_a_new_go_ahead(signed_in, alice):
-    signed_in.post(SCREENING, answers(RedFlag.CANCER))
-    signed_in.post(CLEARANCE, {"confirmed": "on", "cleared_on": timezone.localdate()})
-    assert RedFlag.WEIGHT_LOSS.label in signed_in.get(SCREENING, {"changed": "1"}).content.decode()
-    response = signed_in.post(SCREENING, answers(RedFlag.WEIGHT_LOSS) | {"changed": "1"})
+def test_when_something_changed_a_new_lasting_yes_needs_a_new_go_ahead(unscreened, alice):
+    unscreened.post(SCREENING, answers(RedFlag.CANCER))
+    unscreened.post(CLEARANCE, {"confirmed": "on", "cleared_on": timezone.localdate()})
+    assert RedFlag.WEIGHT_LOSS.label in unscreened.get(SCREENING, {"changed": "1"}).content.decode()
+    response = unscreened.post(SCREENING, answers(RedFlag.WEIGHT_LOSS) | {"changed": "1"})
     assert response["Location"].startswith(CLEARANCE)
-    page = signed_in.get(CLEARANCE).content.decode()
+    page = unscreened.get(CLEARANCE).content.decode()
     assert RedFlag.WEIGHT_LOSS.label in page
     assert RedFlag.CANCER.label not in page  # that one was cleared
 
 
-def test_after_the_go_ahead_todays_signs_still_stop_a_session(signed_in, alice):
-    signed_in.post(SCREENING, answers(RedFlag.CANCER))
-    signed_in.post(CLEARANCE, {"confirmed": "on", "cleared_on": timezone.localdate()})
-    response = signed_in.post(SCREENING, answers(RedFlag.RECENT_TRAUMA, lasting=False))
+def test_after_the_go_ahead_todays_signs_still_stop_a_session(unscreened, alice):
+    unscreened.post(SCREENING, answers(RedFlag.CANCER))
+    unscreened.post(CLEARANCE, {"confirmed": "on", "cleared_on": timezone.localdate()})
+    response = unscreened.post(SCREENING, answers(RedFlag.RECENT_TRAUMA, lasting=False))
     assert response["Location"] == RESULT
-    assert signed_in.get(START)["Location"] == RESULT
+    assert unscreened.get(START)["Location"] == RESULT
 
 
-def test_a_lasting_fact_with_a_today_sign_shows_the_urgent_page_first(signed_in):
-    signed_in.post(SCREENING, answers(RedFlag.CANCER, RedFlag.NIGHT_PAIN))
-    content = signed_in.get(RESULT).content.decode()
+def test_a_lasting_fact_with_a_today_sign_shows_the_urgent_page_first(unscreened):
+    unscreened.post(SCREENING, answers(RedFlag.CANCER, RedFlag.NIGHT_PAIN))
+    content = unscreened.get(RESULT).content.decode()
     assert "Please see a doctor today" in lead(content)
     assert "worth checking with a doctor or physio before you start" in content
 
@@ -295,14 +295,14 @@ def test_deleting_a_go_ahead_closes_sessions_again(alice, disclaimer):
 # --- The question set is versioned --------------------------------------------------------
 
 
-def test_someone_who_answered_version_one_is_asked_the_new_set_once(signed_in, alice):
+def test_someone_who_answered_version_one_is_asked_the_new_set_once(unscreened, alice):
     RedFlagScreening.objects.create(
         user=alice, answers=dict.fromkeys(QUESTION_LABELS[1], False), questions_version=1
     )
-    assert signed_in.get(START)["Location"] == f"{SCREENING}?next=%2Fsession%2F"
-    assert signed_in.post(SCREENING, answers() | {"next": START})["Location"] == START
+    assert unscreened.get(START)["Location"] == f"{SCREENING}?next=%2Fsession%2F"
+    assert unscreened.post(SCREENING, answers() | {"next": START})["Location"] == START
     assert RedFlagScreening.objects.for_user(alice).latest_first().first().questions_version == 2
-    assert signed_in.get(START).status_code == 200
+    assert unscreened.get(START).status_code == 200
 
 
 def test_an_old_screening_is_shown_with_the_questions_it_asked(alice):
