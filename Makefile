@@ -59,7 +59,7 @@ test: $(VENV)/.dev browser  ## Run the whole suite: browser tests and slow ones 
 	$(PYTEST) $(XDIST)
 
 test-fast: $(VENV)/.dev  ## The inner loop, under a minute: no browser tests, nothing marked slow
-	$(PYTEST) $(XDIST) -m "not e2e and not slow"
+	HYPOTHESIS_PROFILE=quick $(PYTEST) $(XDIST) -m "not e2e and not slow"
 
 screenshots: $(VENV)/.dev browser  ## Refresh docs/screenshots (and each exercise's illustration, and the shared record's PDF) from the tests
 	SCREENSHOTS_DIR=docs/screenshots $(PYTEST) -q tests/test_e2e_session.py -k whole_session

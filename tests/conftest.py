@@ -42,7 +42,8 @@ CHROMIUM_ARGS = [
 ]
 PASSWORD = "correct horse battery staple"
 
-# Fuzzing profiles: `make test` runs a small, repeatable one; `make audit-fuzz`
+# Fuzzing profiles: `make test` runs a small, repeatable one; `make test-fast`
+# a smaller one (HYPOTHESIS_PROFILE=quick), for the inner loop; `make audit-fuzz`
 # a large, random one (HYPOTHESIS_PROFILE=audit). The fuzz tests reuse one
 # database per test on purpose (every example must leave the invariants
 # intact), hence the function-scoped fixtures are fine.
@@ -51,6 +52,7 @@ _FUZZ = {
     "suppress_health_check": [HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
     "database": None,
 }
+hypothesis_settings.register_profile("quick", max_examples=5, derandomize=True, **_FUZZ)
 hypothesis_settings.register_profile("test", max_examples=25, derandomize=True, **_FUZZ)
 hypothesis_settings.register_profile("audit", max_examples=250, **_FUZZ)
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "test"))
