@@ -3,7 +3,6 @@
 Django runs them before most `manage.py` commands, and errors stop the
 command: `runserver`, `migrate`, and `wait_for_db`, which the container's
 entrypoint runs before it starts gunicorn, so an unsafe replica never serves.
-The same idea as healthchecks' `hc/api/apps.py`.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Every sentence about an exercise says what PRODUCT.md's exercise notes say, and no more.
+"""Every sentence about an exercise says what the product brief's exercise notes say, and no more.
 
 One test per fact the notes insist on, read from the seeded text, so that a
 later edit of the fixture that loses a fact fails here.

@@ -1,7 +1,7 @@
 """The built-in illustrations: one per seeded exercise, accessible, small, and true to the notes.
 
 The geometry tests compute the joints from the pose data (what the SVG draws,
-joint by joint) and check each exercise's key fact from PRODUCT.md.
+joint by joint) and check each exercise's key fact from the product brief's exercise notes.
 """
 
 import gzip

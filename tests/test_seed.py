@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 
 from protocols.models import Circuit, Exercise, PerSide, Protocol, estimate_seconds
 
-# The seed's table (shared/PRODUCT.md): label, name, reps per round, per side.
+# The protocol's table in the product brief: label, name, reps per round, per side.
 SEED_TABLE = [
     ("1a", "Side Lying Thoracic Sweep", 5, PerSide.EACH_SIDE),
     ("1b", "Hip CARs (controlled articular rotations)", 3, PerSide.EACH_WAY_EACH_LEG),

@@ -5,7 +5,7 @@ The seeded tempos were all the field's default of 3 s a rep except Hip CARs'
 coach's own value, any other number, is left alone. A fresh database gets the
 same tempos from the fixture: this runs before anything is seeded.
 
-Why each tempo (one rep is one full movement there and back, PRODUCT.md):
+Why each tempo (one rep is one full movement there and back, as the product brief counts it):
 - 1a thoracic sweep, 3 s: one arc over and back, breathing out on the way.
 - 1b Hip CARs, 6 s (already): within the slow circle of about 5 to 10 s.
 - 2a deadbug, 3 s: reach out and back.
