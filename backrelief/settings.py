@@ -181,9 +181,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # (REDIS_URL: every replica reads it; ops.cache: if Redis goes away, pages are
 # served from the database, nobody is logged out and no request fails): the
 # login cache, only there, and the throttle counters, else in files beside
-# SQLite, which is one machine by construction. The rows every page reads (disclaimer, referral link) are in
-# no cache: each process keeps them under the site version on the user row
-# (accounts.models.site_rows_for), which every write to them moves on.
+# SQLite, which is one machine by construction. The rows every page reads
+# (disclaimer, referral link) are in no cache: each process keeps them under
+# the site version on the user row (accounts.models.site_rows_for), which
+# every write to them moves on.
 
 
 def env_redis_url(name: str) -> str | None:

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 from backrelief.settings import env_bool, env_int, env_list
-from tests.conftest import PROJECT, fresh_settings
+from tests.conftest import fresh_settings
 
 
 def load_settings(**env) -> subprocess.CompletedProcess:
@@ -123,9 +123,7 @@ def test_a_leftover_login_cache_setting_changes_nothing():
     """DJANGO_SESSION_CACHE and DJANGO_SESSION_CACHE_DIR are gone; left set, they are ignored."""
     leftover = {"DJANGO_SESSION_CACHE": "files", "DJANGO_SESSION_CACHE_DIR": "/srv/logins"}
     assert "sessions" not in session_settings(**leftover)["caches"]
-    with_redis = session_settings(
-        REDIS_URL="redis://redis:6379/0", DJANGO_SESSION_CACHE="none"
-    )
+    with_redis = session_settings(REDIS_URL="redis://redis:6379/0", DJANGO_SESSION_CACHE="none")
     assert with_redis["engine"] == "django.contrib.sessions.backends.cached_db"
 
 
