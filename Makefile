@@ -91,10 +91,8 @@ redis:  ## Make sure redis-server is there, for the Redis tests and benchmarks' 
 			(apt-get update -qq && apt-get install -y -qq redis-server >/dev/null); \
 		else echo "Install Redis first: sudo apt-get install redis-server"; exit 1; fi; }
 
-bench: $(VENV)/.dev wrk postgresql redis  ## Every benchmark: throughput (SQLite, PostgreSQL, PostgreSQL + Redis side by side), login cache, integrity (50 people), history
+bench: $(VENV)/.dev wrk postgresql redis  ## Every benchmark: throughput (SQLite, PostgreSQL, PostgreSQL + Redis side by side), the step page by part, integrity (50 people), history
 	$(BIN)/python bench/throughput.py --compare
-	$(BIN)/python bench/session_cache.py
-	$(BIN)/python bench/session_cache.py --postgresql
 	$(BIN)/python bench/profile_step.py
 	$(BIN)/python bench/integrity.py
 	$(BIN)/python bench/integrity.py --postgresql

@@ -177,13 +177,14 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Caches and login sessions -----------------------------------------------
 
-# Caches. What workers must share (login cache, throttle counters) lives in
-# Redis when there is one (REDIS_URL: every replica reads it; ops.cache: if
-# Redis goes away, pages are served from the database, nobody is logged out
-# and no request fails), else in files beside SQLite, which is one machine by
-# construction. The rows every page reads (disclaimer, referral link) are in
-# no cache: each process keeps them under the site version on the user row
-# (accounts.models.site_rows_for), which every write to them moves on.
+# Caches. What workers must share lives in Redis when there is one
+# (REDIS_URL: every replica reads it; ops.cache: if Redis goes away, pages are
+# served from the database, nobody is logged out and no request fails): the
+# login cache, only there, and the throttle counters, else in files beside
+# SQLite, which is one machine by construction. The rows every page reads
+# (disclaimer, referral link) are in no cache: each process keeps them under
+# the site version on the user row (accounts.models.site_rows_for), which
+# every write to them moves on.
 
 
 def env_redis_url(name: str) -> str | None:
@@ -246,67 +247,25 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 
-def login_sessions(
-    choice: str, redis_url: str | None, database_name: str, on_sqlite: bool, folder: str
-) -> tuple[str, dict | None]:
+def login_sessions(redis_url: str | None) -> tuple[str, dict | None]:
     """Where login sessions live: (SESSION_ENGINE, the cache in front of the table or None).
 
-    Sessions are always rows in the database; a cache in front of them
-    (`cached_db`) spares a signed-in page its session query. That cache must
-    be one every worker serving the site reads, or a logout seen by one worker
-    would go unseen by the next, which would let a copied cookie in. So,
-    unless DJANGO_SESSION_CACHE (`choice`: "redis", "files" or "none") says
-    otherwise:
-
-    - Redis when there is one (every replica reads it);
-    - with SQLite, files beside the database file (one machine by
-      construction), so two databases on one machine, development and tests
-      say, never share sessions: a cookie from one must mean nothing to the
-      other. `folder` (DJANGO_SESSION_CACHE_DIR) puts them elsewhere;
-    - with PostgreSQL and no Redis, none: it may run as many replicas with
-      nothing in common but the database. A one-replica install may choose
-      "files", and must then name a private `folder`: a folder with a
-      guessable name in the shared /tmp could be made first by another user
-      of the machine, who could then read or plant the cached (pickled)
-      sessions.
-
-    A configuration that cannot work stops the app with one line saying why.
+    Sessions are always rows in the database. With Redis (every replica reads
+    it) a cache there keeps a copy (`cached_db`), sparing a signed-in page its
+    session query; a logout or a password change is seen by every worker at
+    once, and an emptied or absent Redis only sends the read back to the
+    table. Without Redis each signed-in page reads its session from the
+    table, on SQLite and PostgreSQL alike: a cache only one worker or one
+    machine reads would let a cookie signed out on one still in on another,
+    and the copy in files beside SQLite saved too little to keep
+    (docs/benchmarks.md).
     """
-    choices = ("files", "none", "redis")
-    choice, folder = choice.strip(), folder.strip()
-    if not choice:
-        choice = "redis" if redis_url else "files" if on_sqlite else "none"
-    if choice not in choices:
-        raise ImproperlyConfigured(
-            f"DJANGO_SESSION_CACHE={choice!r}: use one of {', '.join(choices)}."
-        )
-    if choice == "none":
-        return "django.contrib.sessions.backends.db", None
-    if choice == "redis":
-        if not redis_url:
-            raise ImproperlyConfigured("DJANGO_SESSION_CACHE=redis needs REDIS_URL.")
+    if redis_url:
         return "django.contrib.sessions.backends.cached_db", redis_cache("sessions")
-    if not folder and not on_sqlite:
-        raise ImproperlyConfigured(
-            "DJANGO_SESSION_CACHE=files with PostgreSQL needs DJANGO_SESSION_CACHE_DIR: "
-            "a folder only the app's user can write."
-        )
-    return "django.contrib.sessions.backends.cached_db", {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-        "LOCATION": folder or f"{database_name}-sessions",
-        # A file per signed-in session; past this many, a third are dropped
-        # at random (they are still in the database).
-        "OPTIONS": {"MAX_ENTRIES": 10_000},
-    }
+    return "django.contrib.sessions.backends.db", None
 
 
-SESSION_ENGINE, _SESSIONS_CACHE = login_sessions(
-    env_str("DJANGO_SESSION_CACHE", ""),
-    REDIS_URL,
-    DATABASES["default"]["NAME"],
-    _ON_SQLITE,
-    env_str("DJANGO_SESSION_CACHE_DIR", ""),
-)
+SESSION_ENGINE, _SESSIONS_CACHE = login_sessions(REDIS_URL)
 if _SESSIONS_CACHE:
     CACHES["sessions"] = _SESSIONS_CACHE
     SESSION_CACHE_ALIAS = "sessions"

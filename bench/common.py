@@ -46,13 +46,11 @@ def free_port() -> int:
 def bench_environment(
     workdir: Path,
     database_url: str | None,
-    session_cache: str | None = None,
     redis_url: str | None = None,
 ) -> dict:
     """Production-like settings (DEBUG off) on a throwaway database.
 
-    `session_cache` ("files", "none", "redis") overrides DJANGO_SESSION_CACHE's
-    default; `redis_url` sets REDIS_URL (every cache in Redis).
+    `redis_url` sets REDIS_URL (every cache, the login cache too, in Redis).
     """
     env = {
         k: v
@@ -70,23 +68,10 @@ def bench_environment(
         "DJANGO_LOG_LEVEL": "WARNING",
         "PYTHONPATH": str(PROJECT),
         "DATABASE_URL": database_url or f"sqlite:///{workdir / 'bench.sqlite3'}",
-        # Used only with DJANGO_SESSION_CACHE=files, which PostgreSQL allows
-        # only with a folder named: the run's own private one.
-        "DJANGO_SESSION_CACHE_DIR": str(workdir / "sessions"),
     }
-    if session_cache:
-        env["DJANGO_SESSION_CACHE"] = session_cache
     if redis_url:
         env["REDIS_URL"] = redis_url
     return env
-
-
-def add_session_cache_argument(parser) -> None:
-    parser.add_argument(
-        "--session-cache",
-        choices=["files", "none", "redis"],
-        help="DJANGO_SESSION_CACHE (default: the settings' own, files with SQLite)",
-    )
 
 
 def manage(env: dict, *args: str) -> str:

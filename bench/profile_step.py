@@ -1,6 +1,6 @@
 """Where a step page request spends its time, in process, with production settings.
 
-    python bench/profile_step.py [--requests 500] [--session-cache none] [--profile]
+    python bench/profile_step.py [--requests 500] [--profile]
 
 Calls the WSGI application directly (no server, no test client) for one
 signed-in person mid-session, and prints the time per request of the step
@@ -25,7 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import add_session_cache_argument, bench_environment, manage
+from bench.common import bench_environment, manage
 from bench.throughput import prepare
 
 BATCHES = 10
@@ -37,10 +37,9 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true", help="print cProfile's top functions")
     parser.add_argument("--sort", default="tottime")
     parser.add_argument("--lines", type=int, default=30)
-    add_session_cache_argument(parser)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="backrelief-profile-") as workdir:
-        env = bench_environment(Path(workdir), None, args.session_cache)
+        env = bench_environment(Path(workdir), None)
         manage(env, "collectstatic", "--no-input")
         [(url, cookie)] = prepare(env, users=1, in_process=True)  # Django set up here
         from django.core.wsgi import get_wsgi_application

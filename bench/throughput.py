@@ -17,10 +17,10 @@ Budget (PRODUCT.md): the step page reaches at least 25 % of the trivial view.
 A third page, signed-in, does nothing but find who is asking (the login
 session and the user): the floor under any page that needs a login.
 
---compare runs three servers side by side (SQLite with its login cache in
-files; PostgreSQL with no login cache, as many replicas without Redis must
-run; PostgreSQL with every cache in Redis), each round measuring every page
-of every server in turn, and compares each one's step/trivial ratio with
+--compare runs three servers side by side (SQLite and PostgreSQL with login
+sessions read from the table, as every install without Redis runs;
+PostgreSQL with every cache, the login cache too, in Redis), each round
+measuring every page of every server in turn, and compares each one's step/trivial ratio with
 SQLite's in the same round. Goal (issue 18): PostgreSQL + Redis reaches at
 least 80 % of SQLite's ratio.
 """
@@ -44,7 +44,6 @@ from bench.common import (
     PYTHON,
     Gunicorn,
     add_database_arguments,
-    add_session_cache_argument,
     bench_environment,
     chosen_database,
     manage,
@@ -142,7 +141,7 @@ def start_server(name: str, env: dict, workdir: Path, args) -> Server:
     server.start()
     check_is_step_page(server.base, targets[0])
     pages = [("trivial", trivial), ("signed-in", signed_in), ("step", targets)]
-    for _, page_targets in pages:  # warm up (and fill the login cache)
+    for _, page_targets in pages:  # warm up (and fill the login cache, with Redis)
         wrk(server.base, page_targets, seconds=1)
     return Server(name, env, server, pages)
 
@@ -185,17 +184,13 @@ def report(server: Server) -> None:
         )
 
 
-def configurations(
-    args, stack: contextlib.ExitStack
-) -> list[tuple[str, str | None, str | None, str | None]]:
-    """(name, database URL, Redis URL, DJANGO_SESSION_CACHE) for each server of the run."""
+def configurations(args, stack: contextlib.ExitStack) -> list[tuple[str, str | None, str | None]]:
+    """(name, database URL, Redis URL) for each server of the run."""
     if not args.compare:
         database_url = stack.enter_context(chosen_database(args))
         redis_url = stack.enter_context(throwaway_redis()).url if args.redis else None
         name = "PostgreSQL" if database_url else "SQLite"
-        return [
-            (name + (" + Redis" if redis_url else ""), database_url, redis_url, args.session_cache)
-        ]
+        return [(name + (" + Redis" if redis_url else ""), database_url, redis_url)]
     postgresql = stack.enter_context(throwaway_postgresql())
     import psycopg
 
@@ -203,13 +198,12 @@ def configurations(
         admin.execute("CREATE DATABASE backrelief_redis")
     redis = stack.enter_context(throwaway_redis())
     return [
-        ("SQLite (login cache in files)", None, None, None),
-        ("PostgreSQL (no login cache: replicas without Redis)", postgresql, None, None),
+        ("SQLite (login sessions in the table)", None, None),
+        ("PostgreSQL (login sessions in the table)", postgresql, None),
         (
             "PostgreSQL + Redis (every cache in Redis)",
             postgresql.rsplit("/", 1)[0] + "/backrelief_redis",
             redis.url,
-            None,
         ),
     ]
 
@@ -235,7 +229,6 @@ def main() -> None:
     )
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--prepare-only", type=int, help=argparse.SUPPRESS)
-    add_session_cache_argument(parser)
     args = parser.parse_args()
     if args.prepare_only is not None:
         print(json.dumps(prepare_here(args.prepare_only)))
@@ -243,13 +236,11 @@ def main() -> None:
 
     servers: list[Server] = []
     with contextlib.ExitStack() as stack:
-        for index, (name, database_url, redis_url, session_cache) in enumerate(
-            configurations(args, stack)
-        ):
+        for index, (name, database_url, redis_url) in enumerate(configurations(args, stack)):
             workdir = Path(
                 stack.enter_context(tempfile.TemporaryDirectory(prefix="backrelief-bench-"))
             )
-            env = bench_environment(workdir, database_url, session_cache, redis_url)
+            env = bench_environment(workdir, database_url, redis_url)
             server = start_server(name, env, workdir, args)
             stack.callback(server.gunicorn.stop)
             servers.append(server)

@@ -27,6 +27,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_POST
 
 from accounts import throttles
+from backrelief.decorators import same_for_everyone
 
 from .models.sharing import MAX_ACTIVE_LINKS, ShareLink
 from .record_pdf import pdf_from_html
@@ -182,8 +183,14 @@ def _shared_lookup(request: HttpRequest, token: str) -> ShareLink | HttpResponse
 
 
 def _shared(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Throttle per client, find the active link or answer the one 404, count the visit."""
+    """Throttle per client, find the active link or answer the one 404, count the visit.
 
+    What a link opens depends on the link, never on who opens it (its dates are
+    in the person's own zone, `record_zone`): `same_for_everyone`, so a visitor
+    who happens to be signed in costs no read of their login session.
+    """
+
+    @same_for_everyone
     @wraps(view)
     def shared_view(request: HttpRequest, token: str) -> HttpResponse:
         found = _shared_lookup(request, token)

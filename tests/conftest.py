@@ -130,8 +130,6 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, t
     database = settings.DATABASES["default"]
     if database["ENGINE"] == "django.db.backends.sqlite3":
         database.setdefault("TEST", {})["NAME"] = str(folder / "test.sqlite3")
-    if "sessions" in settings.CACHES:  # login sessions cached in files, beside the database
-        settings.CACHES["sessions"]["LOCATION"] = str(folder / "sessions")
     if settings.CACHES["throttle"]["BACKEND"].endswith("FileBasedCache"):
         settings.CACHES["throttle"]["LOCATION"] = str(folder / "throttle")
 

@@ -1,7 +1,7 @@
 """The benchmark tools that need no load generator still run and measure something.
 
 `bench/profile_step.py` once broke unnoticed (the safety gate sent its user
-to the disclaimer); these small runs keep it and `bench/session_cache.py`
+to the disclaimer); these small runs keep it and `bench/throughput.py`
 honest in every CI run.
 """
 
@@ -47,24 +47,11 @@ def test_the_step_page_profile_accounts_for_every_part():
         "template, context processors, CSRF token",
         "training session and protocol (one query)",
         "user (the auth middleware's query)",
-        "login session (cached_db)",
+        "login session (db)",
         "safety gate (no query)",
     }
     for part in parts:
         assert milliseconds(output, part) > 0
-
-
-def test_the_login_cache_comparison_runs_both_servers(bench_database_url):
-    command = ["bench/session_cache.py", "--users=2", "--rounds=2", "--per-user=5"]
-    if bench_database_url:
-        command.append(f"--database-url={bench_database_url}")
-    output = run(*command)
-    assert output.startswith("PostgreSQL" if bench_database_url else "SQLite")
-    rows = re.findall(r"^(files|none)\s+([0-9.]+)\s+([0-9.]+)\s+\d+%$", output, re.MULTILINE)
-    assert [cache for cache, _, _ in rows] == ["files", "none"]
-    for _, trivial, step in rows:
-        assert 0 < float(trivial) < float(step)
-    assert re.search(r"the step page costs -?\d+% less CPU with the login cache", output)
 
 
 @pytest.mark.skipif(

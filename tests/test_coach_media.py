@@ -379,11 +379,10 @@ def test_a_coachs_photos_replace_the_drawing_only_when_the_coach_says_so(
 
 
 def test_with_media_the_step_screen_costs_two_queries_more(
-    signed_in, alice_session, sweep, django_assert_num_queries, settings
+    signed_in, alice_session, sweep, django_assert_num_queries
 ):
     add_photo(sweep)
     signed_in.get(alice_session.get_absolute_url())
-    login = 0 if settings.SESSION_ENGINE.endswith("cached_db") else 1
     # As tests/test_session_views.py counts, plus the exercise (with its video) and its photos.
-    with django_assert_num_queries(3 + login + 2):
+    with django_assert_num_queries(4 + 2):
         signed_in.get(alice_session.get_absolute_url())

@@ -12,7 +12,9 @@ from copy import deepcopy
 from pathlib import Path
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts import throttles
@@ -102,6 +104,49 @@ def test_a_login_lives_in_redis_and_every_replica_sees_the_logout(on_redis, alic
     client.post(reverse("accounts:logout"))
     assert replica.get(key) is None
     response = stolen.get(ACCOUNT)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:login"))
+
+
+def signed_in_by_the_form(person) -> Client:
+    """Signed in as a person signs in, through the login form (not `force_login`)."""
+    client = Client()
+    response = client.post(
+        reverse("accounts:login"), {"username": person.email, "password": PASSWORD}
+    )
+    assert response.status_code == 302
+    return client
+
+
+def test_a_signed_in_page_finds_its_user_without_reading_the_session_table(
+    on_redis, alice, disclaimer, alice_session
+):
+    clear_safety_gate(alice)
+    client = signed_in_by_the_form(alice)
+    client.get(alice_session.get_absolute_url())  # the first read fills the cache
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(alice_session.get_absolute_url())
+    assert response.status_code == 200
+    assert "Step 1 of 21" in response.content.decode()
+    tables = " ".join(query["sql"] for query in queries.captured_queries)
+    assert "django_session" not in tables
+    assert len(queries) == 3  # the user, the training session, and Guide me's settings
+
+
+def test_a_login_outlives_its_cache(on_redis, alice):
+    """The cache is only a copy: emptied (a restarted Redis, a flush), the database answers."""
+    client = signed_in_by_the_form(alice)
+    another_replica(on_redis.url, "sessions").clear()
+    assert not in_redis(on_redis.url, "sessions", client.session.cache_key)
+    assert client.get(ACCOUNT).status_code == 200
+
+
+def test_a_password_change_elsewhere_signs_out_a_cached_login(on_redis, alice):
+    client = signed_in_by_the_form(alice)
+    assert client.get(ACCOUNT).status_code == 200
+    alice.set_password("a new long passphrase")
+    alice.save()
+    response = client.get(ACCOUNT)
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:login"))
 

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 from backrelief.settings import env_bool, env_int, env_list
-from tests.conftest import PROJECT, fresh_settings
+from tests.conftest import fresh_settings
 
 
 def load_settings(**env) -> subprocess.CompletedProcess:
@@ -111,57 +111,20 @@ def session_settings(**env) -> dict:
     return settings_as_json("{'engine': s.SESSION_ENGINE, 'caches': s.CACHES}", **env)
 
 
-def test_with_sqlite_logins_are_cached_in_files_beside_the_database():
-    sessions = session_settings()
-    assert sessions["engine"] == "django.contrib.sessions.backends.cached_db"
-    cache = sessions["caches"]["sessions"]
-    assert cache["BACKEND"] == "django.core.cache.backends.filebased.FileBasedCache"
-    assert cache["LOCATION"] == str(PROJECT / "db.sqlite3-sessions")
-
-
-def test_with_postgresql_logins_are_not_cached_unless_asked():
-    """Many replicas share no files: a logout on one would go unseen by the others."""
-    url = "postgres://app:pw@db.internal:5432/backrelief"
-    sessions = session_settings(DATABASE_URL=url)
+@pytest.mark.parametrize("database_url", [None, "postgres://app:pw@db.internal:5432/backrelief"])
+def test_without_redis_logins_are_read_from_the_table(database_url):
+    """No cache only one worker or machine reads: a logout there would go unseen elsewhere."""
+    sessions = session_settings(**({"DATABASE_URL": database_url} if database_url else {}))
     assert sessions["engine"] == "django.contrib.sessions.backends.db"
     assert "sessions" not in sessions["caches"]
 
-    one_replica = session_settings(
-        DATABASE_URL=url, DJANGO_SESSION_CACHE="files", DJANGO_SESSION_CACHE_DIR="/srv/logins"
-    )
-    assert one_replica["engine"] == "django.contrib.sessions.backends.cached_db"
-    assert one_replica["caches"]["sessions"]["LOCATION"] == "/srv/logins"
 
-
-def test_with_postgresql_the_login_cache_needs_a_folder_of_its_own():
-    """No guessable folder in the shared /tmp, which another user could make first."""
-    result = load_settings(
-        DATABASE_URL="postgres://app:pw@db.internal:5432/backrelief", DJANGO_SESSION_CACHE="files"
-    )
-    assert result.returncode != 0
-    assert (
-        "DJANGO_SESSION_CACHE=files with PostgreSQL needs DJANGO_SESSION_CACHE_DIR"
-        in result.stderr.splitlines()[-1]
-    )
-
-
-def test_the_login_cache_can_be_turned_off_or_moved():
-    assert session_settings(DJANGO_SESSION_CACHE="none")["engine"].endswith(".db")
-    moved = session_settings(DJANGO_SESSION_CACHE_DIR="/srv/cache/logins")
-    assert moved["caches"]["sessions"]["LOCATION"] == "/srv/cache/logins"
-
-
-def test_an_unknown_login_cache_fails_loudly():
-    result = load_settings(DJANGO_SESSION_CACHE="memcached")
-    assert result.returncode != 0
-    assert "DJANGO_SESSION_CACHE='memcached': use one of files, none, redis." in result.stderr
-    result = load_settings(DJANGO_SESSION_CACHE="redis")
-    assert result.returncode != 0
-    assert (
-        result.stderr.strip()
-        .splitlines()[-1]
-        .endswith("DJANGO_SESSION_CACHE=redis needs REDIS_URL.")
-    )
+def test_a_leftover_login_cache_setting_changes_nothing():
+    """DJANGO_SESSION_CACHE and DJANGO_SESSION_CACHE_DIR are gone; left set, they are ignored."""
+    leftover = {"DJANGO_SESSION_CACHE": "files", "DJANGO_SESSION_CACHE_DIR": "/srv/logins"}
+    assert "sessions" not in session_settings(**leftover)["caches"]
+    with_redis = session_settings(REDIS_URL="redis://redis:6379/0", DJANGO_SESSION_CACHE="none")
+    assert with_redis["engine"] == "django.contrib.sessions.backends.cached_db"
 
 
 # --- Redis (REDIS_URL): every cache shared by every replica ----------------------
@@ -196,15 +159,6 @@ def test_with_redis_on_sqlite_too_the_caches_are_shared():
     sessions = session_settings(REDIS_URL="redis://127.0.0.1:6379/0")
     assert sessions["caches"]["sessions"]["BACKEND"] == "ops.cache.ForgivingRedisCache"
     assert sessions["caches"]["throttle"]["BACKEND"] == "ops.cache.ForgivingRedisCache"
-
-
-def test_with_redis_the_login_cache_can_still_be_turned_off():
-    sessions = session_settings(
-        DATABASE_URL=POSTGRES, REDIS_URL="redis://redis:6379/0", DJANGO_SESSION_CACHE="none"
-    )
-    assert sessions["engine"] == "django.contrib.sessions.backends.db"
-    assert "sessions" not in sessions["caches"]
-    assert sessions["caches"]["default"]["BACKEND"] == "ops.cache.ForgivingRedisCache"
 
 
 def test_an_empty_redis_url_means_no_redis():

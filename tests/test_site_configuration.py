@@ -46,8 +46,9 @@ def test_the_referral_costs_no_query_once_kept(client, alice, protocol, django_a
     SiteConfiguration.objects.create(referral_url="https://from-admin.example/")
     client.force_login(alice)
     client.get(protocol.get_absolute_url())
-    # Their row (which carries the site version), then the protocol's own: circuits, exercises.
-    with django_assert_num_queries(3):
+    # Their login session and row (which carries the site version), then the
+    # protocol's own: circuits, exercises.
+    with django_assert_num_queries(4):
         client.get(reverse("protocols:exercise", args=["hip-cars"]))
 
 
