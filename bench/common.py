@@ -24,7 +24,7 @@ PYTHON = sys.executable
 SECRET_KEY = secrets.token_urlsafe(50)
 GUNICORN = str(Path(PYTHON).with_name("gunicorn"))
 # Flags that let Debian's chromium run offline, as root, without a GPU
-# (PRODUCT.md; tests/conftest.py launches the test browser with the same).
+# (tests/conftest.py launches the test browser with the same).
 CHROMIUM_FLAGS = [
     "--headless=new",
     "--no-sandbox",

@@ -24,7 +24,7 @@ At the end the database must hold one finished session per person with
 exactly its rounds (9: no duplicate, none skipped), and the run must have
 seen no 5xx and no other error. Connection errors while the server is down
 are counted apart and retried. Prints a summary and PASS or FAIL; exits 1 on FAIL.
-Budget (PRODUCT.md): 0 errors, 0 lost or duplicated rounds, SQLite and PostgreSQL.
+Budget (docs/benchmarks.md): 0 errors, 0 lost or duplicated rounds, SQLite and PostgreSQL.
 """
 
 from __future__ import annotations

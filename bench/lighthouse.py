@@ -14,7 +14,7 @@ page is audited --runs times in turn; the performance score depends on how
 busy the CPU is, so the medians are printed, with the machine's load, and
 the audits that kept a category below 100.
 
-Budget (PRODUCT.md): 100 for performance, accessibility and best practices
+Budget (docs/benchmarks.md): 100 for performance, accessibility and best practices
 on each page. Exits 1 when a median is below that.
 """
 

@@ -17,7 +17,7 @@ quiet for half a second after the load, so the service worker's first
 install (it keeps the offline page) is counted too, on the pages that set it
 up.
 
-Budget (PRODUCT.md): a step page's first load at most 60 KB transferred, and
+Budget (docs/benchmarks.md): a step page's first load at most 60 KB transferred, and
 no third-party requests on any page. Exits 1 when either is missed.
 """
 

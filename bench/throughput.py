@@ -13,7 +13,7 @@ alternately with wrk for a fixed time each round. Prints requests per second
 and p50/p95 latency, medians over the rounds, and the ratio step/trivial:
 the median of each round's ratio, both pages measured back to back (in
 alternating order), so a shared machine's slow minutes touch both alike.
-Budget (PRODUCT.md): the step page reaches at least 25 % of the trivial view.
+Budget (docs/benchmarks.md): the step page reaches at least 25 % of the trivial view.
 A third page, signed-in, does nothing but find who is asking (the login
 session and the user): the floor under any page that needs a login.
 
