@@ -3,6 +3,11 @@
 Every variable is documented in the README's configuration table. The
 defaults suit development on one machine (SQLite, DEBUG on, local hosts);
 production sets DJANGO_DEBUG=false and must then provide a real secret key.
+
+In reading order: the basics (debug, secret key, hosts); the apps and the
+middleware; the database; caches and login sessions; users and signing in;
+language and time; static files and coaches' media; email; HTTPS and the
+security headers; errors and logs; the product's own settings.
 """
 
 import os
@@ -55,51 +60,7 @@ def env_str(name: str, default: str) -> str:
     return os.environ.get(name, default)
 
 
-def s3_media_storage(cache_control: str) -> tuple[dict, list[str]]:
-    """django-storages' S3 backend from DJANGO_S3_* variables, and the origin media load from."""
-    bucket = env_str("DJANGO_S3_BUCKET", "").strip()
-    if not bucket:
-        raise ImproperlyConfigured("DJANGO_MEDIA_STORAGE=s3 needs DJANGO_S3_BUCKET.")
-    endpoint = env_str("DJANGO_S3_ENDPOINT_URL", "").strip().rstrip("/")
-    parts = urlsplit(endpoint)
-    if endpoint and (parts.scheme not in {"https", "http"} or not parts.netloc):
-        raise ImproperlyConfigured(
-            f"DJANGO_S3_ENDPOINT_URL={endpoint!r} is not a URL: e.g. https://s3.example.com."
-        )
-    domain = env_str("DJANGO_S3_CUSTOM_DOMAIN", "").strip()
-    if domain and ("/" in domain or any(c.isspace() for c in domain)):
-        raise ImproperlyConfigured(
-            f"DJANGO_S3_CUSTOM_DOMAIN={domain!r}: give a host name only, e.g. media.example.com."
-        )
-    key_id = env_str("DJANGO_S3_ACCESS_KEY_ID", "").strip()
-    secret = env_str("DJANGO_S3_SECRET_ACCESS_KEY", "").strip()
-    if bool(key_id) != bool(secret):
-        raise ImproperlyConfigured(
-            "Set both DJANGO_S3_ACCESS_KEY_ID and DJANGO_S3_SECRET_ACCESS_KEY, or neither "
-            "(then boto3 finds credentials itself, e.g. an instance role)."
-        )
-    region = env_str("DJANGO_S3_REGION", "").strip()
-    if not domain and not endpoint:
-        # AWS itself: link at the bucket's own host name, the origin the CSP allows
-        # (boto3 would otherwise choose between that and a path on s3.amazonaws.com).
-        domain = f"{bucket}.s3.{region or 'us-east-1'}.amazonaws.com"
-    options = {
-        "bucket_name": bucket,
-        "endpoint_url": endpoint or None,
-        "region_name": region or None,
-        "access_key": key_id or None,
-        "secret_key": secret or None,
-        "custom_domain": domain or None,
-        # Plain URLs that stay the same, so browsers cache them: the bucket (or
-        # the CDN in front of it) must allow public reads of the objects.
-        "querystring_auth": False,
-        "file_overwrite": False,
-        "default_acl": None,
-        "object_parameters": {"CacheControl": cache_control},
-    }
-    origin = f"https://{domain}" if domain else f"{parts.scheme}://{parts.netloc}"
-    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}, [origin]
-
+# --- The basics --------------------------------------------------------------
 
 DEBUG = env_bool("DJANGO_DEBUG", True)
 
@@ -115,6 +76,11 @@ if not DEBUG and (not SECRET_KEY or SECRET_KEY == _DEVELOPMENT_SECRET_KEY):
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 
+# --- Apps and middleware -----------------------------------------------------
+
+# Ours first: where two apps ship a template, static file or management
+# command of the same name, the first listed wins. WhiteNoise's runserver_nostatic
+# goes before staticfiles, so `runserver` serves static files as production does.
 INSTALLED_APPS = [
     "accounts",
     "protocols",
@@ -129,14 +95,24 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "crispy_forms",
     "crispy_bootstrap5",
+    # Counts failed sign-ins (see "Users and signing in").
+    "axes",
 ]
 
+# A request passes down this list and its response back up, so each entry sees
+# what the ones above it did to the request, and has the last word on the response.
 MIDDLEWARE = [
+    # First: the HTTPS redirect and security headers on every response.
     "django.middleware.security.SecurityMiddleware",
+    # Before anything that checks the Host header or needs a session
+    # (ops.middleware.health_check says why).
     "ops.middleware.health_check",
+    # Static files need nothing below: served before sessions and the database.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Headers for every page (static files, served above, need none).
     "csp.middleware.CSPMiddleware",
     "ops.middleware.permissions_policy",
+    # The login session, before everything that reads it.
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -145,6 +121,10 @@ MIDDLEWARE = [
     "ops.middleware.private_when_signed_in",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # The signed-in user's time zone for the view: needs the session and the user.
+    "ops.middleware.UserTimeZoneMiddleware",
+    # Last, as django-axes asks.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "backrelief.urls"
@@ -165,6 +145,12 @@ TEMPLATES = [
         },
     },
 ]
+
+# Forms are drawn with Bootstrap 5's markup.
+CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
+CRISPY_TEMPLATE_PACK = "bootstrap5"
+
+# --- The database ------------------------------------------------------------
 
 # SQLite by default. WAL lets readers work while one writer commits, and
 # IMMEDIATE transactions take the write lock up front, so two requests that
@@ -187,6 +173,7 @@ _ON_SQLITE = DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
 if _ON_SQLITE:
     DATABASES["default"].setdefault("OPTIONS", {}).update(_SQLITE_OPTIONS)
 
+<<<<<<< HEAD
 # Caches. What workers must share (login cache, throttle counters) lives in
 # Redis when there is one (REDIS_URL: every replica reads it; ops.cache: if
 # Redis goes away, pages are served from the database, nobody is logged out
@@ -194,6 +181,18 @@ if _ON_SQLITE:
 # construction. The rows every page reads (disclaimer, referral link) are in
 # no cache: each process keeps them under the site version on the user row
 # (accounts.models.site_rows_for), which every write to them moves on.
+=======
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Caches and login sessions -----------------------------------------------
+
+# Caches. Without Redis each process has its own memory cache (rows every
+# page reads: disclaimer, referral link, protocol notes), and what workers must
+# share (login cache, throttle counters) lives in files beside SQLite, which
+# is one machine by construction. With REDIS_URL every cache is in Redis,
+# which every replica reads (ops.cache: if Redis goes away, pages are served
+# from the database; nobody is logged out and no request fails).
+>>>>>>> main
 
 
 def env_redis_url(name: str) -> str | None:
@@ -345,7 +344,8 @@ else:
         **_THROTTLE_CACHE_OPTIONS,
     }
 
-DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# --- Users and signing in ----------------------------------------------------
+
 AUTH_USER_MODEL = "accounts.User"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -355,61 +355,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-LANGUAGE_CODE = "en-gb"
-TIME_ZONE = env_str("DJANGO_TIME_ZONE", "UTC")
-USE_I18N = True
-USE_TZ = True
-# History: each signed-in user's dates and times in their own zone (issue 6).
-MIDDLEWARE += ["sessions.middleware.UserTimeZoneMiddleware"]
-
-STATIC_URL = "static/"
-STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = Path(env_str("DJANGO_STATIC_ROOT", str(BASE_DIR / "staticfiles")))
-
-# Coaches' photos and videos (protocols.models.media), through Django's
-# storage API. "files" (the default): on this machine, in MEDIA_ROOT beside
-# the SQLite database (/data/media in the image, on its volume), served by
-# protocols.media_views at /media/. "s3": an S3-compatible bucket, for several
-# replicas; the browser then loads media from the bucket (or its custom
-# domain), which the CSP below allows. Names are new for each upload, so
-# either way a file may be cached for a year.
-_MEDIA_STORAGES = ("files", "s3")
-MEDIA_STORAGE = env_str("DJANGO_MEDIA_STORAGE", "files").strip()
-if MEDIA_STORAGE not in _MEDIA_STORAGES:
-    raise ImproperlyConfigured(
-        f"DJANGO_MEDIA_STORAGE={MEDIA_STORAGE!r}: use one of {', '.join(_MEDIA_STORAGES)}."
-    )
-_DEFAULT_MEDIA_ROOT = (
-    Path(DATABASES["default"]["NAME"]).parent / "media" if _ON_SQLITE else BASE_DIR / "media"
-)
-MEDIA_ROOT = Path(env_str("DJANGO_MEDIA_ROOT", "").strip() or _DEFAULT_MEDIA_ROOT)
-MEDIA_URL = "/media/"
-MEDIA_CACHE_CONTROL = "public, max-age=31536000, immutable"
-_MEDIA_ORIGINS: list[str] = []
-if MEDIA_STORAGE == "files":
-    _MEDIA_BACKEND = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
-else:
-    _MEDIA_BACKEND, _MEDIA_ORIGINS = s3_media_storage(MEDIA_CACHE_CONTROL)
-STORAGES = {
-    "default": _MEDIA_BACKEND,
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
-}
-
-CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
-CRISPY_TEMPLATE_PACK = "bootstrap5"
-
-# Where the product sends people who need a skilled practitioner. The seed
-# points to ClinicalAthlete's directory of clinicians.
-REFERRAL_URL = env_str("REFERRAL_URL", "https://www.clinicalathlete.com/")
-REFERRAL_NAME = env_str("REFERRAL_NAME", "ClinicalAthlete")
-
-# --- Accounts: sign-in, its throttling, email (issue 4) ----------------------
 # django-axes counts failed logins per email address *and* client IP: after
 # AXES_FAILURE_LIMIT failures that pair is refused for AXES_COOLOFF_TIME, on
-# our own page (accounts.views.locked_out). Its middleware goes last, as axes
-# asks; its backend first, so a locked-out pair never reaches the password check.
-INSTALLED_APPS += ["axes"]
-MIDDLEWARE += ["axes.middleware.AxesMiddleware"]
+# our own page (accounts.views.locked_out). Its backend goes first, so a
+# locked-out pair never reaches the password check (its middleware: above).
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
@@ -449,6 +398,99 @@ else:
 # Count from the right even when the client added addresses of its own.
 IPWARE_STRICT = False
 
+# --- Language and time -------------------------------------------------------
+
+LANGUAGE_CODE = "en-gb"
+# The default zone; each signed-in user's own is active on every page
+# (ops.middleware.UserTimeZoneMiddleware).
+TIME_ZONE = env_str("DJANGO_TIME_ZONE", "UTC")
+USE_I18N = True
+USE_TZ = True
+
+# --- Static files and coaches' media -----------------------------------------
+
+STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT = Path(env_str("DJANGO_STATIC_ROOT", str(BASE_DIR / "staticfiles")))
+
+
+def s3_media_storage(cache_control: str) -> tuple[dict, list[str]]:
+    """django-storages' S3 backend from DJANGO_S3_* variables, and the origin media load from."""
+    bucket = env_str("DJANGO_S3_BUCKET", "").strip()
+    if not bucket:
+        raise ImproperlyConfigured("DJANGO_MEDIA_STORAGE=s3 needs DJANGO_S3_BUCKET.")
+    endpoint = env_str("DJANGO_S3_ENDPOINT_URL", "").strip().rstrip("/")
+    parts = urlsplit(endpoint)
+    if endpoint and (parts.scheme not in {"https", "http"} or not parts.netloc):
+        raise ImproperlyConfigured(
+            f"DJANGO_S3_ENDPOINT_URL={endpoint!r} is not a URL: e.g. https://s3.example.com."
+        )
+    domain = env_str("DJANGO_S3_CUSTOM_DOMAIN", "").strip()
+    if domain and ("/" in domain or any(c.isspace() for c in domain)):
+        raise ImproperlyConfigured(
+            f"DJANGO_S3_CUSTOM_DOMAIN={domain!r}: give a host name only, e.g. media.example.com."
+        )
+    key_id = env_str("DJANGO_S3_ACCESS_KEY_ID", "").strip()
+    secret = env_str("DJANGO_S3_SECRET_ACCESS_KEY", "").strip()
+    if bool(key_id) != bool(secret):
+        raise ImproperlyConfigured(
+            "Set both DJANGO_S3_ACCESS_KEY_ID and DJANGO_S3_SECRET_ACCESS_KEY, or neither "
+            "(then boto3 finds credentials itself, e.g. an instance role)."
+        )
+    region = env_str("DJANGO_S3_REGION", "").strip()
+    if not domain and not endpoint:
+        # AWS itself: link at the bucket's own host name, the origin the CSP allows
+        # (boto3 would otherwise choose between that and a path on s3.amazonaws.com).
+        domain = f"{bucket}.s3.{region or 'us-east-1'}.amazonaws.com"
+    options = {
+        "bucket_name": bucket,
+        "endpoint_url": endpoint or None,
+        "region_name": region or None,
+        "access_key": key_id or None,
+        "secret_key": secret or None,
+        "custom_domain": domain or None,
+        # Plain URLs that stay the same, so browsers cache them: the bucket (or
+        # the CDN in front of it) must allow public reads of the objects.
+        "querystring_auth": False,
+        "file_overwrite": False,
+        "default_acl": None,
+        "object_parameters": {"CacheControl": cache_control},
+    }
+    origin = f"https://{domain}" if domain else f"{parts.scheme}://{parts.netloc}"
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}, [origin]
+
+
+# Coaches' photos and videos (protocols.models.media), through Django's
+# storage API. "files" (the default): on this machine, in MEDIA_ROOT beside
+# the SQLite database (/data/media in the image, on its volume), served by
+# protocols.media_views at /media/. "s3": an S3-compatible bucket, for several
+# replicas; the browser then loads media from the bucket (or its custom
+# domain), which the CSP below allows. Names are new for each upload, so
+# either way a file may be cached for a year.
+_MEDIA_STORAGES = ("files", "s3")
+MEDIA_STORAGE = env_str("DJANGO_MEDIA_STORAGE", "files").strip()
+if MEDIA_STORAGE not in _MEDIA_STORAGES:
+    raise ImproperlyConfigured(
+        f"DJANGO_MEDIA_STORAGE={MEDIA_STORAGE!r}: use one of {', '.join(_MEDIA_STORAGES)}."
+    )
+_DEFAULT_MEDIA_ROOT = (
+    Path(DATABASES["default"]["NAME"]).parent / "media" if _ON_SQLITE else BASE_DIR / "media"
+)
+MEDIA_ROOT = Path(env_str("DJANGO_MEDIA_ROOT", "").strip() or _DEFAULT_MEDIA_ROOT)
+MEDIA_URL = "/media/"
+MEDIA_CACHE_CONTROL = "public, max-age=31536000, immutable"
+_MEDIA_ORIGINS: list[str] = []
+if MEDIA_STORAGE == "files":
+    _MEDIA_BACKEND = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+else:
+    _MEDIA_BACKEND, _MEDIA_ORIGINS = s3_media_storage(MEDIA_CACHE_CONTROL)
+STORAGES = {
+    "default": _MEDIA_BACKEND,
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+
+# --- Email -------------------------------------------------------------------
+
 # Password reset mail: printed to the console in development, sent by SMTP in
 # production (DJANGO_DEBUG=false) unless EMAIL_BACKEND says otherwise.
 EMAIL_BACKEND = env_str(
@@ -464,9 +506,8 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Back Relief <no-reply@localhost>")
-# --- end of accounts ---------------------------------------------------------
 
-# --- Production and security ---------------------------------------------------
+# --- HTTPS and security headers ----------------------------------------------
 # With DJANGO_DEBUG=false the defaults below pass `manage.py check --deploy`
 # with no warnings. docs/deploy.md explains them; the README lists the variables.
 
@@ -525,6 +566,8 @@ CONTENT_SECURITY_POLICY = {
         "form-action": ["'self'"],
     }
 }
+
+# --- Errors and logs ---------------------------------------------------------
 
 # Server errors: a JSON line on stdout always; an email too when ADMINS is set.
 ADMINS = [(address, address) for address in env_list("DJANGO_ADMINS", [])]
@@ -593,3 +636,10 @@ LOGGING = {
         },
     },
 }
+
+# --- The product -------------------------------------------------------------
+
+# Where the product sends people who need a skilled practitioner. The seed
+# points to ClinicalAthlete's directory of clinicians.
+REFERRAL_URL = env_str("REFERRAL_URL", "https://www.clinicalathlete.com/")
+REFERRAL_NAME = env_str("REFERRAL_NAME", "ClinicalAthlete")

@@ -2,7 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
 
-from sessions.middleware import same_for_everyone
+from backrelief.decorators import same_for_everyone
 
 
 @same_for_everyone

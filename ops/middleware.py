@@ -1,15 +1,21 @@
-"""Small middlewares: the health probe, the Permissions-Policy header, private caching."""
+"""Small middlewares: the health probe, the Permissions-Policy header, private caching,
+and the signed-in user's time zone. Views marked `backrelief.decorators.same_for_everyone`
+are never personalised by them."""
 
 from __future__ import annotations
 
 import logging
+import zoneinfo
 from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
+
+from sessions.time_zone import zone_name
 
 HEALTH_PATH = "/healthz"
 
@@ -80,3 +86,32 @@ def private_when_signed_in(get_response: Handler) -> Handler:
         return response
 
     return middleware
+
+
+class UserTimeZoneMiddleware:
+    """Dates and times in the signed-in user's own time zone, on every page.
+
+    Activates the zone they chose (`sessions.time_zone` keeps its name in the
+    login session, so a page costs no query for it) for the view, and reads
+    the session only for views that may use it.
+    """
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()
+
+    def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs) -> None:
+        if getattr(view_func, "same_for_everyone", False):
+            return
+        name = zone_name(request)
+        try:
+            zone = zoneinfo.ZoneInfo(name) if name else None
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            zone = None  # a zone the tz database no longer knows: the default, not a 500
+        if zone is not None:
+            timezone.activate(zone)

@@ -16,8 +16,8 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_safe
 
+from backrelief.decorators import same_for_everyone
 from protocols.illustrations import ILLUSTRATIONS, illustration_svg
-from sessions.middleware import same_for_everyone
 
 # What the service worker keeps for offline use: the offline page and the
 # static files it needs. Nothing here may depend on who is signed in.

@@ -19,7 +19,7 @@ from django.core.files.storage import default_storage
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.views.decorators.http import require_safe
 
-from sessions.middleware import same_for_everyone
+from backrelief.decorators import same_for_everyone
 
 from .models.media import MEDIA_FOLDER
 

@@ -245,7 +245,7 @@ def pain_chart(
 def history_charts(weeks: Sequence, recent: Sequence, target: int | None = None) -> dict:
     """A history's two charts, sessions a week and pain before and after, with their tables' rows.
 
-    `weeks` are `progress.Week`s, `recent` the sessions over, oldest first;
+    `weeks` are `progress.WeekCount`s, `recent` the sessions over, oldest first;
     `target` draws a reminder plan's sessions a week on the bars.
     """
     return {

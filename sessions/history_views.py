@@ -22,9 +22,9 @@ from django.views.decorators.http import require_POST
 
 from .charts import history_charts
 from .forms import PreferencesForm, PrintPeriodForm, ProtocolFilterForm
-from .middleware import chosen_time_zone, remember_time_zone
 from .models import ProgressSummary, TrainingPreferences, TrainingSession
 from .progress import Progress
+from .time_zone import chosen_time_zone, remember_time_zone
 
 SESSIONS_PER_PAGE = 20
 PAIN_CHART_SESSIONS = 30

@@ -40,6 +40,7 @@ class Runs:
 
 
 def runs(days: Iterable[date]) -> Runs:
+    """The runs in `days` (any order; a day trained twice counts once)."""
     longest = run = 0
     previous: date | None = None
     for day in sorted(set(days)):
@@ -47,12 +48,6 @@ def runs(days: Iterable[date]) -> Runs:
         longest = max(longest, run)
         previous = day
     return Runs(longest, previous, run)
-
-
-def streaks(days: Iterable[date], today: date) -> tuple[int, int]:
-    """(current, longest) streak in days."""
-    found = runs(days)
-    return found.current(today), found.longest
 
 
 def week_start(day: date) -> date:

@@ -2,7 +2,7 @@
 
 from django import forms
 
-from .sharing import ShareLink
+from .models import ShareLink
 
 
 class ShareOptionsForm(forms.Form):

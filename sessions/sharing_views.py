@@ -28,9 +28,9 @@ from django.views.decorators.http import require_POST
 
 from accounts import throttles
 
+from .models.sharing import MAX_ACTIVE_LINKS, ShareLink
 from .record_pdf import pdf_from_html
 from .shared_record import record_zone, shared_record
-from .sharing import MAX_ACTIVE_LINKS, ShareLink
 from .sharing_forms import ShareLinkForm, ShareOptionsForm
 
 # Notes are cut here in the PDF (the page shows them whole), so that 20 sessions
@@ -124,7 +124,6 @@ def links(request: HttpRequest) -> HttpResponse:
             {
                 "form": form,
                 "links": list(own[:100]),
-                "now": timezone.now(),
                 "pdf_form": ShareOptionsForm(
                     initial={"display_name": _name_of(request.user)}, auto_id="pdf_%s"
                 ),

@@ -15,7 +15,7 @@ import pytest
 from django.urls import reverse
 
 from protocols.illustrations import ILLUSTRATIONS, illustration_svg, thumbnail_svg
-from protocols.illustrations.figure import BODY, direction, interior_angle, joints
+from protocols.illustrations.figure import BODY, Point, joints
 from protocols.illustrations.poses import ON_FLOOR
 from protocols.models import Exercise
 from tests.conftest import clear_safety_gate
@@ -28,6 +28,19 @@ SEEDED = [
     if entry["model"] == "protocols.exercise"
 ]
 LEG = BODY.thigh + BODY.shin
+
+
+def interior_angle(a: Point, vertex: Point, b: Point) -> float:
+    """The angle at `vertex` between the lines to `a` and `b`, in degrees."""
+    first = math.atan2(a[1] - vertex[1], a[0] - vertex[0])
+    second = math.atan2(b[1] - vertex[1], b[0] - vertex[0])
+    angle = abs(math.degrees(first - second)) % 360
+    return 360 - angle if angle > 180 else angle
+
+
+def direction(a: Point, b: Point) -> float:
+    """The SVG angle of the line from `a` to `b`: -90 is straight up."""
+    return math.degrees(math.atan2(b[1] - a[1], b[0] - a[0]))
 
 
 def parse(markup) -> ET.Element:

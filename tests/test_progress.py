@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from protocols.models import Protocol
 from sessions.models import ProgressSummary, TrainingSession
-from sessions.progress import Progress, Runs, runs, streaks, week_start, weekly_counts
+from sessions.progress import Progress, Runs, runs, week_start, weekly_counts
 from tests.conftest import tap_through
 from tests.history_helpers import past_session
 
@@ -19,30 +19,37 @@ def days(*offsets: int) -> list[date]:
     return [MONDAY + timedelta(days=offset) for offset in offsets]
 
 
+def on(offset: int) -> date:
+    return MONDAY + timedelta(days=offset)
+
+
 # --- Streaks (pure) --------------------------------------------------------------
 
 
 def test_no_days_no_streaks():
-    assert streaks([], MONDAY) == (0, 0)
+    found = runs([])
+    assert (found.current(MONDAY), found.longest) == (0, 0)
 
 
 def test_consecutive_days_up_to_today_are_the_current_streak():
-    assert streaks(days(0, 1, 2, 3), today=MONDAY + timedelta(days=3)) == (4, 4)
+    found = runs(days(0, 1, 2, 3))
+    assert (found.current(on(3)), found.longest) == (4, 4)
 
 
 def test_a_streak_survives_until_a_whole_day_is_missed():
-    trained = days(0, 1, 2)
-    assert streaks(trained, today=MONDAY + timedelta(days=3)) == (3, 3)  # not yet today
-    assert streaks(trained, today=MONDAY + timedelta(days=4)) == (0, 3)  # a day missed
+    found = runs(days(0, 1, 2))
+    assert (found.current(on(3)), found.longest) == (3, 3)  # not yet today
+    assert (found.current(on(4)), found.longest) == (0, 3)  # a day missed
 
 
 def test_a_gap_starts_a_new_run_and_the_longest_is_kept():
-    trained = days(0, 1, 2, 3, 4, 6, 7)
-    assert streaks(trained, today=MONDAY + timedelta(days=7)) == (2, 5)
+    found = runs(days(0, 1, 2, 3, 4, 6, 7))
+    assert (found.current(on(7)), found.longest) == (2, 5)
 
 
 def test_two_sessions_on_one_day_count_once():
-    assert streaks(days(0, 0, 1, 1, 1), today=MONDAY + timedelta(days=1)) == (2, 2)
+    found = runs(days(0, 0, 1, 1, 1))
+    assert (found.current(on(1)), found.longest) == (2, 2)
 
 
 def test_days_in_any_order_make_the_same_runs():
@@ -52,8 +59,8 @@ def test_days_in_any_order_make_the_same_runs():
 
 
 def test_a_run_crosses_month_and_year_ends():
-    trained = [date(2025, 12, 30), date(2025, 12, 31), date(2026, 1, 1), date(2026, 1, 2)]
-    assert streaks(trained, today=date(2026, 1, 2)) == (4, 4)
+    found = runs([date(2025, 12, 30), date(2025, 12, 31), date(2026, 1, 1), date(2026, 1, 2)])
+    assert (found.current(date(2026, 1, 2)), found.longest) == (4, 4)
 
 
 # --- Weeks (pure) ------------------------------------------------------------------

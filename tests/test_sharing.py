@@ -21,7 +21,7 @@ from django.utils import timezone
 from accounts import throttles
 from accounts.models import ClinicianClearance, RedFlag, RedFlagScreening, User
 from sessions.models import ShareLink, TrainingPreferences, TrainingSession
-from sessions.sharing import digest_of
+from sessions.models.sharing import digest_of
 from sessions.sharing_views import qr_svg
 from tests.history_helpers import many_past_sessions, past_session
 
@@ -146,6 +146,15 @@ def test_the_list_shows_when_each_link_was_made_expires_and_was_opened(signed_in
     assert "2 times" in page
     assert "Works until" in page
     assert "never" not in page.split("GP, April")[1].split("</li>")[0]
+
+
+def test_an_expired_link_says_so_and_offers_no_revoke(signed_in, alice):
+    link, _ = new_link(alice, label="GP, April")
+    ShareLink.objects.filter(pk=link.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
+    item = signed_in.get(LINKS).content.decode().split("GP, April")[1].split("</li>")[0]
+    assert "Expired" in item
+    assert "Works" not in item
+    assert "Revoke" not in item
 
 
 def test_another_person_can_neither_see_nor_revoke_alices_links(client, alice, bob):

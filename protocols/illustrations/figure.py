@@ -163,16 +163,3 @@ def blend(a: Pose, b: Pose, t: float) -> Pose:
         return replace(x, **{f: mix(getattr(x, f), getattr(y, f)) for f in x.__dataclass_fields__})
 
     return mix(a, b)
-
-
-def interior_angle(a: Point, vertex: Point, b: Point) -> float:
-    """The angle at `vertex` between the lines to `a` and `b`, in degrees."""
-    first = math.atan2(a[1] - vertex[1], a[0] - vertex[0])
-    second = math.atan2(b[1] - vertex[1], b[0] - vertex[0])
-    angle = abs(math.degrees(first - second)) % 360
-    return 360 - angle if angle > 180 else angle
-
-
-def direction(a: Point, b: Point) -> float:
-    """The SVG angle of the line from `a` to `b`: -90 is straight up."""
-    return math.degrees(math.atan2(b[1] - a[1], b[0] - a[0]))

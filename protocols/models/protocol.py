@@ -342,10 +342,6 @@ class Exercise(models.Model):
             )
 
     @property
-    def is_hold(self) -> bool:
-        return self.measure == Measure.SECONDS
-
-    @property
     def prescription(self) -> str:
         """One round in plain words: "5 reps each side", "30 seconds each side", "10 reps"."""
         return prescription(self.reps, self.measure, self.per_side)

@@ -17,12 +17,8 @@ circuit, round).
 
 from __future__ import annotations
 
-import secrets
-import zoneinfo
-from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import timedelta
 
-import icalendar
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import IntegrityError, models, transaction
@@ -31,149 +27,16 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
-from protocols.models import ExerciseNotes, PerSide, Protocol, Step
-from protocols.pacing import (
-    DEFAULT_GET_READY_SECONDS,
-    DEFAULT_SECONDS_PER_REP,
-    Measure,
-    Prompt,
-    pacing_plan,
-)
+from protocols.models import ExerciseNotes, Protocol
 
-from .progress import Progress, first_week_shown, runs
+from .plan import PlannedStep, instructions_from_steps, plan_from_steps, rounds_in_plan
+from .progress import ProgressSummary
 
 PAIN_VALIDATORS = [MinValueValidator(0), MaxValueValidator(10)]
 # At or above this, pain is "high": the product offers the red-flag screen
 # again and shows the referral link.
 HIGH_PAIN = 7
 NOTES_MAX_LENGTH = 2000
-
-
-def rounds_in_plan(plan: list[dict]) -> int:
-    return sum(1 for entry in plan if entry["ends_round"])
-
-
-def plan_from_steps(steps: list[Step]) -> list[dict]:
-    """The JSON copy of a session's steps that the session keeps."""
-    return [
-        {
-            "circuit_number": step.circuit.number,
-            "rounds": step.circuit.rounds,
-            "round": step.round_number,
-            "exercise": step.exercise.slug,
-            "label": step.exercise.label,
-            "name": step.exercise.name,
-            "subtitle": step.exercise.subtitle,
-            "prescription": step.exercise.prescription,
-            "per_side": step.exercise.per_side,
-            # What Guide me paces the set from: the session's copy, not the live exercise.
-            # For a timed hold ("measure": "seconds") "reps" is the hold's seconds.
-            "measure": step.exercise.measure,
-            "reps": step.exercise.reps,
-            "seconds_per_rep": step.exercise.seconds_per_rep,
-            "get_ready_seconds": step.exercise.get_ready_seconds,
-            "ends_round": step.ends_round,
-            "rest": step.rest_after_seconds,
-        }
-        for step in steps
-    ]
-
-
-def instructions_from_steps(steps: list[Step]) -> dict[str, dict]:
-    """The JSON copy of each exercise's instructions, by slug, that the session keeps."""
-    return {step.exercise.slug: ExerciseNotes.of(step.exercise).as_json() for step in steps}
-
-
-@dataclass(frozen=True)
-class PlannedStep:
-    """One step of a session's plan, read back from its JSON copy."""
-
-    number: int
-    total: int
-    circuit_number: int
-    rounds: int
-    round_number: int
-    exercise_slug: str
-    label: str
-    name: str
-    subtitle: str
-    prescription: str
-    per_side: str
-    ends_round: bool
-    rest: int
-    reps: int
-    seconds_per_rep: int
-    get_ready_seconds: int
-    measure: str = Measure.REPS
-
-    @classmethod
-    def from_plan(cls, plan: list[dict], number: int) -> PlannedStep:
-        entry = plan[number - 1]
-        return cls(
-            number=number,
-            total=len(plan),
-            circuit_number=entry["circuit_number"],
-            rounds=entry["rounds"],
-            round_number=entry["round"],
-            exercise_slug=entry["exercise"],
-            label=entry["label"],
-            name=entry["name"],
-            subtitle=entry.get("subtitle", ""),  # plans from before subtitles
-            prescription=entry["prescription"],
-            per_side=entry["per_side"],
-            ends_round=entry["ends_round"],
-            rest=entry["rest"],
-            # Plans from before Guide me: the reps are the prescription's first word.
-            reps=entry.get("reps") or _reps_in(entry["prescription"]),
-            seconds_per_rep=entry.get("seconds_per_rep", DEFAULT_SECONDS_PER_REP),
-            get_ready_seconds=entry.get("get_ready_seconds", DEFAULT_GET_READY_SECONDS),
-            measure=entry.get("measure", Measure.REPS),  # plans from before timed holds
-        )
-
-    @property
-    def is_hold(self) -> bool:
-        """A timed hold: `reps` is its seconds, and the step screen counts it down."""
-        return self.measure == Measure.SECONDS
-
-    @property
-    def hold_sides(self) -> int:
-        """How many holds the set has: one a side, or one for an exercise done once."""
-        return 1 if self.per_side == PerSide.ONCE else 2
-
-    @property
-    def is_last(self) -> bool:
-        return self.number == self.total
-
-    @property
-    def ends_circuit(self) -> bool:
-        return self.ends_round and self.round_number == self.rounds
-
-    @property
-    def sides_in_words(self) -> str:
-        """How to split the reps, in plain words: the person's easier side first."""
-        return {
-            PerSide.EACH_SIDE: "your easier side first, then the other",
-            PerSide.EACH_LEG: "your easier leg first, then the other",
-            PerSide.EACH_WAY_EACH_LEG: "forwards, then backwards, then the other leg",
-        }.get(self.per_side, "")
-
-    def pacing(self) -> list[Prompt]:
-        """The prompts Guide me plays for this step (see `protocols.pacing`)."""
-        return pacing_plan(
-            reps=self.reps,
-            per_side=self.per_side,
-            seconds_per_rep=self.seconds_per_rep,
-            get_ready_seconds=self.get_ready_seconds,
-            measure=self.measure,
-            name=", ".join(filter(None, [self.name, self.subtitle])),
-        )
-
-
-def _reps_in(prescription: str) -> int:
-    """The number that starts "5 reps each side"; 1 if the words were ever anything else."""
-    first = prescription.split(maxsplit=1)[0] if prescription else ""
-    return int(first) if first.isdigit() and int(first) > 0 else 1
-
 
 # What ProgressSummary is computed from: a change to any of these, by any
 # path, refreshes the users' summaries.
@@ -390,10 +253,10 @@ class TrainingSession(models.Model):
             ),
         ]
         indexes = [
-            # Partial: the default manager's every query says "not preview", which
-            # these match, so a history is still counted and paged from the index
-            # alone (a preview, found only by its id, needs none).
-            # History: a user's sessions, newest first.
+            # Partial (not preview), as every query of the default manager is: a
+            # user's sessions are found, counted and paged in order through them,
+            # without a sort; a preview, found only by its id, needs none.
+            # History: a user's sessions, newest first (and the pain chart's last 30).
             models.Index(
                 fields=["user", "-started_at"],
                 name="training_session_history",
@@ -405,7 +268,7 @@ class TrainingSession(models.Model):
                 name="training_session_days",
                 condition=Q(preview=False),
             ),
-            # History narrowed to one protocol: counted and paged from the index too.
+            # History narrowed to one protocol.
             models.Index(
                 fields=["user", "protocol", "-started_at"],
                 name="training_session_by_protocol",
@@ -454,7 +317,7 @@ class TrainingSession(models.Model):
                     user=user,
                     pain_before=pain_before,
                     started_at=now,
-                    # The active zone is the user's (sessions.middleware).
+                    # The active zone is the user's (ops.middleware.UserTimeZoneMiddleware).
                     local_date=timezone.localdate(now),
                     **copy,
                 )
@@ -801,280 +664,3 @@ class CompletedRound(models.Model):
     def all_skipped(self) -> bool:
         """Every exercise skipped: recorded as a round, and history says so."""
         return len(self.skipped_exercises) == len(self.exercises)
-
-
-def new_feed_token() -> str:
-    return secrets.token_urlsafe(32)
-
-
-class Weekday(models.IntegerChoices):
-    """Python's numbering (Monday is 0), with iCalendar's two-letter codes."""
-
-    MONDAY = 0, "Monday"
-    TUESDAY = 1, "Tuesday"
-    WEDNESDAY = 2, "Wednesday"
-    THURSDAY = 3, "Thursday"
-    FRIDAY = 4, "Friday"
-    SATURDAY = 5, "Saturday"
-    SUNDAY = 6, "Sunday"
-
-    @property
-    def ical(self) -> str:
-        return self.name[:2]
-
-
-# How long the reminder's calendar event lasts: a session takes about this.
-REMINDER_MINUTES = 25
-
-
-class GuideSound(models.TextChoices):
-    """What Guide me sounds like; vibration and the words on screen come with every choice."""
-
-    SPEECH = "speech", "Spoken words and counting"
-    TONES = "tones", "Tones only"
-    OFF = "off", "No sound"
-
-
-class GuideSpeed(models.IntegerChoices):
-    """How fast Guide me plays a set, in per cent of the exercise's own tempo."""
-
-    SLOWER = 75, "0.75× (slower)"
-    NORMAL = 100, "1× (the exercise's own tempo)"
-    FASTER = 125, "1.25×"
-    FASTEST = 150, "1.5× (faster)"
-
-
-class TrainingPreferences(models.Model):
-    """When a user means to train, their time zone, and their private calendar feed.
-
-    No row until the user first saves their settings: until then the
-    defaults below apply (the server's zone, which is UTC unless configured).
-    """
-
-    # The preferences are the user's; they go with the account.
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="training_preferences"
-    )
-    time_zone = models.CharField(
-        max_length=64, blank=True, help_text="An IANA name, e.g. Europe/London; blank: not chosen."
-    )
-    training_days = models.JSONField(
-        default=list, blank=True, help_text="Weekday numbers, Monday 0 … Sunday 6."
-    )
-    reminder_time = models.TimeField(default=time(18, 0))
-    # The secret in the calendar feed's URL. Stored as is: the settings page
-    # shows the link again whenever the user wants to add it to a calendar, and
-    # the feed reveals only when they plan to train (no pain, no notes).
-    feed_token = models.CharField(max_length=64, unique=True, default=new_feed_token)
-    # Guide me: kept here, not in the browser, so they follow the person to another device.
-    guide_sound = models.CharField(
-        "Guide me's sound", max_length=10, choices=GuideSound, default=GuideSound.SPEECH
-    )
-    guide_speed = models.PositiveSmallIntegerField(
-        "Guide me's speed", choices=GuideSpeed, default=GuideSpeed.NORMAL
-    )
-    guide_carries_on = models.BooleanField(
-        "Carry on by myself",
-        default=True,
-        help_text="When a guided set ends, record it and go on to the rest and the next "
-        "exercise. Off: the guide waits for you to tap Done.",
-    )
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        verbose_name_plural = "training preferences"
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(guide_speed__in=GuideSpeed.values),
-                name="training_preferences_guide_speed_valid",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"Training preferences of {self.user}"
-
-    @classmethod
-    def for_user(cls, user) -> TrainingPreferences:
-        """The user's preferences, or unsaved defaults (one query)."""
-        return cls.objects.filter(user=user).first() or cls(user=user)
-
-    def guide_settings(self) -> dict:
-        """What the step screen's player starts with (plain data for `json_script`)."""
-        return {
-            "sound": self.guide_sound,
-            "speed": self.guide_speed / 100,
-            "carriesOn": self.guide_carries_on,
-            "speeds": [value / 100 for value in GuideSpeed.values],
-        }
-
-    @property
-    def zone(self) -> zoneinfo.ZoneInfo:
-        return zoneinfo.ZoneInfo(self.time_zone or settings.TIME_ZONE)
-
-    @property
-    def weekdays(self) -> list[Weekday]:
-        return [Weekday(number) for number in sorted(set(self.training_days))]
-
-    def reset_feed_token(self) -> None:
-        """A new secret: the old feed URL stops working at once."""
-        self.feed_token = new_feed_token()
-        self.save(update_fields=["feed_token", "updated_at"])
-
-    def first_reminder(self, today: date) -> datetime | None:
-        """The first training day on or after `today`, at the reminder time, in the user's zone."""
-        if not self.training_days:
-            return None
-        days_ahead = min((number - today.weekday()) % 7 for number in self.training_days)
-        return datetime.combine(today + timedelta(days=days_ahead), self.reminder_time, self.zone)
-
-    def reminder_calendar(self, start_url: str) -> bytes:
-        """The ICS feed: one weekly event on the chosen days, with an alarm.
-
-        It says when to train and links to the app; nothing about how anyone's
-        back felt is in it.
-        """
-        calendar = icalendar.Calendar()
-        calendar.add("prodid", "-//Back Relief//Training reminders//EN")
-        calendar.add("version", "2.0")
-        calendar.add("x-wr-calname", "Back Relief")
-        calendar.add("refresh-interval", timedelta(hours=12), parameters={"VALUE": "DURATION"})
-        first = self.first_reminder(timezone.localdate(self.updated_at, self.zone))
-        if first is not None:
-            event = icalendar.Event()
-            event.add("uid", f"training-reminder-{self.pk}@back-relief")
-            event.add("dtstamp", self.updated_at)
-            event.add("summary", "Back Relief: time for your back exercises")
-            event.add("description", f"Start your session: {start_url}")
-            event.add("url", start_url)
-            event.add("dtstart", first)
-            event.add("duration", timedelta(minutes=REMINDER_MINUTES))
-            event.add("rrule", {"freq": "weekly", "byday": [day.ical for day in self.weekdays]})
-            alarm = icalendar.Alarm()
-            alarm.add("action", "DISPLAY")
-            alarm.add("description", "Time for your back exercises")
-            alarm.add("trigger", timedelta(0))
-            event.add_component(alarm)
-            calendar.add_component(event)
-            # The zone's rules from the first reminder on (up to icalendar's 2038).
-            calendar.add_missing_timezones(first_date=first.date())
-        return calendar.to_ical()
-
-
-class ProgressSummary(models.Model):
-    """What "progress at a glance" needs from a user's whole history, kept current.
-
-    A page view reads this one row, so it costs the same for 10 sessions or
-    10 000. `refresh_for` recomputes it (one grouped query over the history)
-    whenever a session's PROGRESS_FIELDS change, through `TrainingSession`'s
-    save and delete and its queryset's bulk paths: a session ending, getting
-    its pain rating, or being deleted, the only events that change a streak,
-    a week's count or the pain average.
-    """
-
-    # Derived from the user's sessions; it goes with them.
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="progress_summary"
-    )
-    longest_streak = models.PositiveIntegerField(default=0)
-    last_run_end = models.DateField(null=True, blank=True)
-    last_run_days = models.PositiveIntegerField(default=0)
-    recent_days = models.JSONField(
-        default=dict, help_text="Sessions that count, per local day, over the last weeks shown."
-    )
-    pain_change_total = models.IntegerField(default=0)
-    pain_change_sessions = models.PositiveIntegerField(default=0)
-    per_protocol = models.JSONField(
-        default=dict,
-        blank=True,
-        help_text="By protocol id: its name, sessions that count per recent local day, and "
-        "its pain change, for history narrowed to one protocol (streaks count any).",
-    )
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        verbose_name_plural = "progress summaries"
-
-    def __str__(self) -> str:
-        return f"Progress of {self.user_id}"
-
-    @classmethod
-    def progress_for(cls, user, today: date) -> Progress:
-        """Progress as of `today` (in the user's zone): one row, however long the history."""
-        return Progress.from_summary(cls.objects.filter(user=user).first(), today)
-
-    @classmethod
-    def for_user(cls, user) -> ProgressSummary | None:
-        return cls.objects.filter(user=user).first()
-
-    def protocols(self) -> list[tuple[int, str]]:
-        """(id, name) of each protocol the user has a session of that is over, by name."""
-        return sorted(
-            ((int(key), entry["name"]) for key, entry in self.per_protocol.items()),
-            key=lambda item: (item[1].casefold(), item[0]),
-        )
-
-    @classmethod
-    def refresh_for_users(cls, user_ids) -> None:
-        for user_id in sorted(user_ids):
-            cls.refresh_for(user_id)
-
-    @classmethod
-    def computed_for(cls, user_id: int) -> dict:
-        """What the user's row should hold, from their sessions (one grouped query)."""
-        horizon = first_week_shown(timezone.localdate())
-        counted: dict[date, int] = {}
-        pain_total = pain_sessions = 0
-        per_protocol: dict[str, dict] = {}
-        for row in TrainingSession.objects.filter(user_id=user_id).days_trained():
-            day, key = row["local_date"], str(row["protocol_id"])
-            mine = per_protocol.setdefault(
-                key,
-                {"name": "", "recent_days": {}, "pain_change_total": 0, "pain_change_sessions": 0},
-            )
-            mine["name"] = row["protocol_name_seen"]  # the latest day's name wins
-            if row["counted"]:
-                counted[day] = counted.get(day, 0) + row["counted"]
-                if day >= horizon:
-                    mine["recent_days"][day.isoformat()] = row["counted"]
-            if row["pain_change_sessions"]:
-                pain_total += row["pain_change_total"]
-                pain_sessions += row["pain_change_sessions"]
-                mine["pain_change_total"] += row["pain_change_total"]
-                mine["pain_change_sessions"] += row["pain_change_sessions"]
-        found = runs(counted)
-        return {
-            "longest_streak": found.longest,
-            "last_run_end": found.last_end,
-            "last_run_days": found.last_days,
-            "recent_days": {
-                day.isoformat(): count for day, count in counted.items() if day >= horizon
-            },
-            "pain_change_total": pain_total,
-            "pain_change_sessions": pain_sessions,
-            "per_protocol": per_protocol,
-        }
-
-    @classmethod
-    def refresh_for(cls, user_id: int) -> None:
-        """Recompute from the user's sessions (a few queries; time grows with the history).
-
-        The row is locked first (on PostgreSQL; SQLite's write transactions
-        queue anyway), so two refreshes at once cannot leave the older result.
-        """
-        with transaction.atomic():
-            summary, _ = cls.objects.select_for_update().get_or_create(user_id=user_id)
-            for name, value in cls.computed_for(user_id).items():
-                setattr(summary, name, value)
-            summary.save()
-
-    def drift(self) -> dict[str, tuple]:
-        """Fields whose stored value differs from the recomputed one: {name: (stored, computed)}."""
-        return {
-            name: (getattr(self, name), value)
-            for name, value in self.computed_for(self.user_id).items()
-            if getattr(self, name) != value
-        }
-
-
-# Share links have their own module (one topic a file); imported here so Django finds the model.
-from .sharing import ShareLink  # noqa: E402, F401
