@@ -173,7 +173,10 @@ _ON_SQLITE = DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
 if _ON_SQLITE:
     DATABASES["default"].setdefault("OPTIONS", {}).update(_SQLITE_OPTIONS)
 
-<<<<<<< HEAD
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Caches and login sessions -----------------------------------------------
+
 # Caches. What workers must share (login cache, throttle counters) lives in
 # Redis when there is one (REDIS_URL: every replica reads it; ops.cache: if
 # Redis goes away, pages are served from the database, nobody is logged out
@@ -181,18 +184,6 @@ if _ON_SQLITE:
 # construction. The rows every page reads (disclaimer, referral link) are in
 # no cache: each process keeps them under the site version on the user row
 # (accounts.models.site_rows_for), which every write to them moves on.
-=======
-DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-
-# --- Caches and login sessions -----------------------------------------------
-
-# Caches. Without Redis each process has its own memory cache (rows every
-# page reads: disclaimer, referral link, protocol notes), and what workers must
-# share (login cache, throttle counters) lives in files beside SQLite, which
-# is one machine by construction. With REDIS_URL every cache is in Redis,
-# which every replica reads (ops.cache: if Redis goes away, pages are served
-# from the database; nobody is logged out and no request fails).
->>>>>>> main
 
 
 def env_redis_url(name: str) -> str | None:
