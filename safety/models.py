@@ -266,6 +266,9 @@ class DisclaimerAcknowledgement(SafetyRecord):
 
     class Meta:
         ordering = ["-acknowledged_at"]
+        # The constraint's and the index's names below date from when these models
+        # lived in accounts; they are only names, and renaming them would rebuild
+        # the tables on SQLite for nothing.
         constraints = [
             # One acknowledgement per user and version: a double tap records one.
             models.UniqueConstraint(
