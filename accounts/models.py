@@ -108,9 +108,22 @@ class User(AbstractUser):
 
     def save(self, *args, **kwargs):
         self.email = self.email.lower()
-        if self._state.adding and not self.site_version:
+        adding = self._state.adding and not self.site_version
+        if adding:
             self.site_version = current_site_version()
         super().save(*args, **kwargs)
+        if adding:
+            # A write to the site rows that committed while this row was not yet
+            # committed did not move it on: read the version again once it is.
+            transaction.on_commit(self._catch_up_site_version, using=kwargs.get("using"))
+
+    def _catch_up_site_version(self) -> None:
+        latest = current_site_version()
+        if latest != self.site_version:
+            User.objects.filter(pk=self.pk, site_version=self.site_version).update(
+                site_version=latest
+            )
+            self.site_version = latest
 
     def computed_safety_state(self) -> dict[str, Any]:
         """What the gate's columns on this row should hold, from the records (four queries).

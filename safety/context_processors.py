@@ -18,7 +18,8 @@ def site(request: HttpRequest) -> dict:
     referral = SimpleLazyObject(
         lambda: site_rows_for(getattr(request, "_cached_user", None)).configuration.referral
     )
-    return {
-        "referral_url": lazy(lambda: referral[0], str)(),
-        "referral_name": lazy(lambda: referral[1], str)(),
-    }
+    return {"referral_url": _part(referral, 0), "referral_name": _part(referral, 1)}
+
+
+# Made once: lazy() builds a class each time it is called.
+_part = lazy(lambda referral, index: referral[index], str)

@@ -131,3 +131,20 @@ def test_other_users_cannot_open_the_screenings_admin(client, bob):
     response = client.get(reverse("admin:safety_redflagscreening_changelist"))
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+def test_a_new_user_catches_up_with_a_site_write_that_missed_their_row(
+    db, django_capture_on_commit_callbacks
+):
+    import time
+
+    from accounts.models import User
+
+    User.objects.create_user("earlier@example.com")
+    with django_capture_on_commit_callbacks(execute=True):
+        new = User.objects.create_user("new@example.com")
+        # Another transaction's write moved everyone on but could not see this row yet.
+        later = time.time_ns()
+        User.objects.exclude(pk=new.pk).update(site_version=later)
+    new.refresh_from_db()
+    assert new.site_version == later
