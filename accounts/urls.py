@@ -74,8 +74,4 @@ urlpatterns = [
         ),
         name="password_reset_complete",
     ),
-    path("disclaimer/", views.disclaimer, name="disclaimer"),
-    path("screening/", views.screening, name="screening"),
-    path("screening/result/", views.screening_result, name="screening_result"),
-    path("screening/check-first/", views.clearance, name="clearance"),
 ]

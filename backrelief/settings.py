@@ -83,6 +83,7 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 # goes before staticfiles, so `runserver` serves static files as production does.
 INSTALLED_APPS = [
     "accounts",
+    "safety",
     "protocols",
     "sessions.apps.TrainingSessionsConfig",
     "ops",
@@ -140,7 +141,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "backrelief.context_processors.site",
+                "safety.context_processors.site",
             ],
         },
     },
@@ -183,7 +184,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # login cache, only there, and the throttle counters, else in files beside
 # SQLite, which is one machine by construction. The rows every page reads
 # (disclaimer, referral link) are in no cache: each process keeps them under
-# the site version on the user row (accounts.models.site_rows_for), which
+# the site version on the user row (safety.models.site_rows_for), which
 # every write to them moves on.
 
 

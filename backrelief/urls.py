@@ -6,6 +6,7 @@ admin.site.site_title = "Back Relief admin"
 
 urlpatterns = [
     path("", include("protocols.urls")),
+    path("", include("safety.urls")),
     path("session/", include("sessions.urls")),
     path("account/", include("accounts.urls")),
     path("history/share/", include("sessions.sharing_urls")),

@@ -255,13 +255,8 @@ def person_through_the_gate(email: str, **fields):
     from django.conf import settings
     from django.test import Client
 
-    from accounts.models import (
-        Disclaimer,
-        DisclaimerAcknowledgement,
-        RedFlag,
-        RedFlagScreening,
-        User,
-    )
+    from accounts.models import User
+    from safety.models import Disclaimer, DisclaimerAcknowledgement, RedFlag, RedFlagScreening
 
     user = User.objects.create_user(email, None, **fields)
     DisclaimerAcknowledgement.objects.create(user=user, disclaimer=Disclaimer.objects.current())

@@ -103,7 +103,7 @@ def time_by_part(request, requests: int) -> dict[str, float]:
     from django.contrib import auth
     from django.template.backends.django import Template
 
-    from accounts import safety
+    from safety import gate as safety
     from sessions import views
 
     spent: Counter[str] = Counter()

@@ -6,7 +6,8 @@ app_name = "protocols"
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("disclaimer/", views.disclaimer, name="disclaimer"),
+    # Where the safety gate sends someone who asked for no page (safety.gate.default_next_url).
+    path("featured/", views.featured, name="featured"),
     path("protocols/", views.protocol_list, name="list"),
     path("protocols/<slug:slug>/", views.protocol_detail, name="protocol"),
     path("exercises/<slug:slug>/", views.exercise_detail, name="exercise"),

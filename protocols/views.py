@@ -1,7 +1,7 @@
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 
-from accounts.models import site_rows_for
+from safety.models import site_rows_for
 
 from .models import CoachMedia, Exercise, Protocol
 
@@ -11,6 +11,12 @@ def home(request: HttpRequest) -> HttpResponse:
     protocol = Protocol.objects.with_exercises().featured()
     context = _protocol_context(protocol) | {"disclaimer": site_rows_for(request.user).disclaimer}
     return render(request, "protocols/home.html", context)
+
+
+def featured(request: HttpRequest) -> HttpResponse:
+    """A redirect to the featured protocol's page (the home page if none is published)."""
+    protocol = Protocol.objects.featured()
+    return redirect(protocol or "protocols:home")
 
 
 def protocol_list(request: HttpRequest) -> HttpResponse:
@@ -60,12 +66,6 @@ def exercise_detail(request: HttpRequest, slug: str) -> HttpResponse:
             if exercise.circuit.protocol.has_coach_media
             else None,
         },
-    )
-
-
-def disclaimer(request: HttpRequest) -> HttpResponse:
-    return render(
-        request, "protocols/disclaimer.html", {"disclaimer": site_rows_for(request.user).disclaimer}
     )
 
 

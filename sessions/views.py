@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_POST
 
-from accounts.safety import answered_safety_questions_before_today, safety_gate_required
 from protocols.models import CoachMedia, Protocol
+from safety.gate import answered_safety_questions_before_today, safety_gate_required
 
 from .forms import (
     GuideSettingsForm,
@@ -301,4 +301,4 @@ def summary(request: HttpRequest, session_id: int) -> HttpResponse:
 
 
 def _screening_url(next_url: str) -> str:
-    return f"{reverse('accounts:screening')}?{urlencode({'next': next_url})}"
+    return f"{reverse('safety:screening')}?{urlencode({'next': next_url})}"

@@ -19,14 +19,9 @@ from django.core.management import call_command
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
-from accounts.models import (
-    Disclaimer,
-    DisclaimerAcknowledgement,
-    RedFlag,
-    RedFlagScreening,
-    User,
-)
+from accounts.models import User
 from protocols.models import Protocol
+from safety.models import Disclaimer, DisclaimerAcknowledgement, RedFlag, RedFlagScreening
 
 PHONE_VIEWPORT = {"width": 390, "height": 844}
 # Flags that let Debian's chromium run offline, as root, without a GPU.

@@ -15,7 +15,8 @@ from urllib.parse import urljoin, urlsplit
 from django.http import HttpResponse
 from hypothesis import strategies as st
 
-from accounts.models import DisclaimerAcknowledgement, RedFlagScreening, User
+from accounts.models import User
+from safety.models import DisclaimerAcknowledgement, RedFlagScreening
 from sessions.models import (
     CompletedRound,
     ProgressSummary,

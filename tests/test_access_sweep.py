@@ -17,8 +17,10 @@ from tests.conftest import clear_safety_gate
 # Anyone may read these.
 PUBLIC = {
     "protocols:home",
-    "protocols:disclaimer",
+    "safety:public_disclaimer",
     "protocols:list",
+    # A redirect to the featured protocol (the home page if none).
+    "protocols:featured",
     "protocols:protocol",
     "protocols:exercise",
     "accounts:signup",
@@ -43,10 +45,10 @@ SIGNED_IN = {
     "accounts:delete",
     "accounts:password_change",
     "accounts:password_change_done",
-    "accounts:disclaimer",
-    "accounts:screening",
-    "accounts:screening_result",
-    "accounts:clearance",
+    "safety:disclaimer",
+    "safety:screening",
+    "safety:screening_result",
+    "safety:clearance",
     "history:list",
     "history:export_csv",
     "history:print",

@@ -6,7 +6,8 @@ from django.db import DatabaseError
 from django.urls import reverse
 from django.views.decorators.debug import sensitive_variables
 
-from accounts.models import DisclaimerAcknowledgement, RedFlag, RedFlagScreening, User
+from accounts.models import User
+from safety.models import DisclaimerAcknowledgement, RedFlag, RedFlagScreening
 from tests.conftest import PASSWORD, clear_safety_gate, error_mail_texts
 
 ACCOUNT = reverse("accounts:account")
@@ -27,7 +28,7 @@ def test_the_account_page_before_anything_was_answered(client, alice, disclaimer
     assert "alice@example.com" in content
     assert "You have not confirmed the current disclaimer yet." in content
     assert "You have not answered them yet." in content
-    for url in (PASSWORD_CHANGE, DELETE, reverse("accounts:screening")):
+    for url in (PASSWORD_CHANGE, DELETE, reverse("safety:screening")):
         assert f'href="{url}"' in content
 
 

@@ -77,8 +77,9 @@ def test_existing_screenings_answered_version_one_and_are_asked_the_new_set(alic
     assert (migrated_alice.last_lasting_fact_at, migrated_alice.last_clearance_at) == (None, None)
     assert migrated_bob.last_screening_questions_version is None
 
-    migrate([("accounts", "0008_site_version")])  # the columns today's model reads
-    from accounts.models import QUESTION_LABELS, User, safety_status
+    migrate([("safety", "0002_own_table_names")])  # the tables and columns today's models read
+    from accounts.models import User
+    from safety.models import QUESTION_LABELS, safety_status
 
     alice = User.objects.get(pk=alice.pk)
     assert safety_status(alice, None).asks_new_questions

@@ -7,7 +7,8 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.utils import timezone
 
-from accounts.models import RedFlag, RedFlagScreening, User
+from accounts.models import User
+from safety.models import RedFlag, RedFlagScreening
 from sessions.models import ProgressSummary
 from tests.history_helpers import past_session
 

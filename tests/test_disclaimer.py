@@ -4,11 +4,11 @@ import pytest
 from django.db.models import ProtectedError
 from django.urls import reverse
 
-from accounts.models import Disclaimer, DisclaimerAcknowledgement
-from accounts.safety import safety_redirect
+from safety.gate import safety_redirect
+from safety.models import Disclaimer, DisclaimerAcknowledgement
 from tests.conftest import clear_safety_gate
 
-DISCLAIMER = reverse("accounts:disclaimer")
+DISCLAIMER = reverse("safety:disclaimer")
 
 
 def acknowledge(client, disclaimer: Disclaimer, **extra):
@@ -62,7 +62,7 @@ def test_confirming_records_user_version_and_time(client, alice, disclaimer, pro
     assert acknowledgement.acknowledged_at is not None
     # Never screened: the gate's next step, still heading for the page asked for.
     assert response["Location"] == (
-        f"{reverse('accounts:screening')}?next=%2Fexercises%2Fhip-cars%2F"
+        f"{reverse('safety:screening')}?next=%2Fexercises%2Fhip-cars%2F"
     )
 
 
@@ -149,13 +149,13 @@ def test_with_nothing_published_the_page_says_sessions_are_paused(client, alice,
 
 def test_the_public_pages_show_the_current_text(client, protocol, disclaimer):
     publish(2, "A clearer wording from the coach.")
-    for url in (reverse("protocols:home"), reverse("protocols:disclaimer")):
+    for url in (reverse("protocols:home"), reverse("safety:public_disclaimer")):
         assert "A clearer wording from the coach." in client.get(url).content.decode(), url
 
 
 def test_the_public_pages_fall_back_to_built_in_words(client, protocol):
     Disclaimer.objects.update(published=False)
-    for url in (reverse("protocols:home"), reverse("protocols:disclaimer")):
+    for url in (reverse("protocols:home"), reverse("safety:public_disclaimer")):
         content = client.get(url).content.decode()
         assert "This is not medical advice." in content, url
         assert "see a qualified provider" in content, url
@@ -163,34 +163,36 @@ def test_the_public_pages_fall_back_to_built_in_words(client, protocol):
 
 def test_the_text_is_escaped(client, protocol, disclaimer):
     publish(2, "<script>alert(1)</script>")
-    content = client.get(reverse("protocols:disclaimer")).content.decode()
+    content = client.get(reverse("safety:public_disclaimer")).content.decode()
     assert "<script>alert" not in content
     assert "&lt;script&gt;" in content
 
 
 def test_a_published_change_shows_at_once(client, protocol, disclaimer):
-    client.get(reverse("protocols:disclaimer"))  # now cached
+    client.get(reverse("safety:public_disclaimer"))  # now cached
     disclaimer.text = "Edited before anyone acknowledged it."
     disclaimer.save()
-    assert "Edited before anyone" in client.get(reverse("protocols:disclaimer")).content.decode()
+    assert (
+        "Edited before anyone" in client.get(reverse("safety:public_disclaimer")).content.decode()
+    )
 
 
 def test_the_public_disclaimer_page_reads_its_rows_for_a_visitor(
     client, disclaimer, django_assert_num_queries
 ):
-    client.get(reverse("protocols:disclaimer"))
+    client.get(reverse("safety:public_disclaimer"))
     with django_assert_num_queries(2):  # the disclaimer, the referral link
-        client.get(reverse("protocols:disclaimer"))
+        client.get(reverse("safety:public_disclaimer"))
 
 
 def test_the_public_disclaimer_page_reads_no_row_for_a_signed_in_person_once_kept(
     client, alice, disclaimer, django_assert_num_queries
 ):
     client.force_login(alice)
-    client.get(reverse("protocols:disclaimer"))
+    client.get(reverse("safety:public_disclaimer"))
     # Their login session, and their row, which carries the site version.
     with django_assert_num_queries(2):
-        client.get(reverse("protocols:disclaimer"))
+        client.get(reverse("safety:public_disclaimer"))
 
 
 def test_a_new_version_published_by_another_process_is_asked_for_at_once(
@@ -198,19 +200,19 @@ def test_a_new_version_published_by_another_process_is_asked_for_at_once(
 ):
     """Another process kept version 1 for the site version it saw; the next request
     loads alice's row, whose version the publication moved on."""
-    import accounts.models
+    import safety.models
 
     clear_safety_gate(alice)
     client.force_login(alice)
     assert client.get(reverse("training_sessions:start")).status_code == 200
-    kept_elsewhere = accounts.models._site_rows
+    kept_elsewhere = safety.models._site_rows
     assert kept_elsewhere is not None and kept_elsewhere[1].disclaimer == disclaimer
     second = publish(2, "Second wording.")
-    accounts.models._site_rows = kept_elsewhere  # as a process that did not publish holds it
+    safety.models._site_rows = kept_elsewhere  # as a process that did not publish holds it
     response = client.get(reverse("training_sessions:start"))
-    assert response["Location"].startswith(reverse("accounts:disclaimer"))
+    assert response["Location"].startswith(reverse("safety:disclaimer"))
     assert "Second wording." in client.get(response["Location"]).content.decode()
-    assert "Second wording." in client.get(reverse("protocols:disclaimer")).content.decode()
+    assert "Second wording." in client.get(reverse("safety:public_disclaimer")).content.decode()
     assert second.version == 2
 
 

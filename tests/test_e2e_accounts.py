@@ -5,7 +5,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from accounts.models import DisclaimerAcknowledgement, RedFlag, RedFlagScreening, User
+from accounts.models import User
+from safety.models import DisclaimerAcknowledgement, RedFlag, RedFlagScreening
 from tests.conftest import (
     PASSWORD,
     assert_no_horizontal_scroll,

@@ -30,8 +30,9 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from playwright.sync_api import expect
 
-from accounts.models import RedFlag, RedFlagScreening, User
+from accounts.models import User
 from protocols.models import Exercise, Protocol
+from safety.models import RedFlag, RedFlagScreening
 from sessions.models import TrainingSession
 from tests.conftest import (
     PASSWORD,
@@ -50,7 +51,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 SWEEPS = {
     "public": {
         "protocols:home",
-        "protocols:disclaimer",
+        "safety:public_disclaimer",
         "protocols:protocol",
         "protocols:exercise",
         "accounts:signup",
@@ -64,10 +65,10 @@ SWEEPS = {
         "ops:offline",
     },
     "gate": {
-        "accounts:disclaimer",
-        "accounts:screening",
-        "accounts:screening_result",
-        "accounts:clearance",
+        "safety:disclaimer",
+        "safety:screening",
+        "safety:screening_result",
+        "safety:clearance",
     },
     "account": {
         "accounts:account",
@@ -97,9 +98,11 @@ SWEEPS = {
     "sharing": {"sharing:links"},
 }
 # Classified URLs that are no page to look at: the service worker's script,
-# the CSV and PDF downloads and coaches' uploaded files.
+# the redirect to the featured protocol, the CSV and PDF downloads and
+# coaches' uploaded files.
 NOT_PAGES = {
     "ops:service-worker",
+    "protocols:featured",
     "history:export_csv",
     "protocols:media",
     "sharing:own_pdf",

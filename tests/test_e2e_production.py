@@ -90,7 +90,7 @@ def test_offline_after_the_first_step_the_next_steps_picture_shows(
     page, live_server, alice, protocol
 ):
     """A session started online: with the connection gone, the next movement is still drawn."""
-    from accounts.models import Disclaimer
+    from safety.models import Disclaimer
     from tests.conftest import clear_safety_gate, sign_in
 
     Disclaimer.objects.get_or_create(

@@ -18,7 +18,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from accounts.models import RedFlag, RedFlagScreening
+from safety.models import RedFlag, RedFlagScreening
 from sessions.models import ShareLink, TrainingPreferences
 from tests.conftest import assert_no_horizontal_scroll, axe_violations, sign_in
 from tests.history_helpers import past_session

@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from accounts.models import DisclaimerAcknowledgement, RedFlag, SiteConfiguration
+from safety.models import DisclaimerAcknowledgement, RedFlag, SiteConfiguration
 from tests.conftest import assert_no_horizontal_scroll, axe_violations, sign_in
 from tests.test_e2e_session import save_screenshot
 

@@ -20,14 +20,14 @@ from django.utils.http import urlsafe_base64_encode
 from hypothesis import assume, event, given
 from hypothesis import strategies as st
 
-from accounts.models import (
+from accounts.models import User
+from safety.models import (
     LASTING_FACTS,
     ClinicianClearance,
     Disclaimer,
     DisclaimerAcknowledgement,
     RedFlag,
     RedFlagScreening,
-    User,
     closes_today,
     safety_status,
 )
@@ -41,8 +41,8 @@ LOGIN = reverse("accounts:login")
 PASSWORD_CHANGE = reverse("accounts:password_change")
 PASSWORD_RESET = reverse("accounts:password_reset")
 DELETE = reverse("accounts:delete")
-DISCLAIMER = reverse("accounts:disclaimer")
-SCREENING = reverse("accounts:screening")
+DISCLAIMER = reverse("safety:disclaimer")
+SCREENING = reverse("safety:screening")
 # Long, unusual and unrelated to any address: every password validator passes it.
 GOOD_PASSWORD = "a long enough passphrase 42"
 
@@ -349,14 +349,14 @@ def test_screening_with_any_answers(client, alice, bob, answers, next_url):
         assert latest.any_yes == any(answers[k] == "yes" for k in asked if closes_today(k))
         assert response.status_code == 302
         if latest.any_yes:
-            assert response["Location"] == reverse("accounts:screening_result")
+            assert response["Location"] == reverse("safety:screening_result")
     else:
         assert response.status_code == 200
-    checked(client.get(reverse("accounts:screening_result")))
+    checked(client.get(reverse("safety:screening_result")))
     assert footprint(bob) == others
 
 
-CLEARANCE = reverse("accounts:clearance")
+CLEARANCE = reverse("safety:clearance")
 clearance_forms = st.fixed_dictionaries(
     {},
     optional={

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from protocols.models import Exercise
+from protocols.models import Exercise, Protocol
 
 HOME = reverse("protocols:home")
 
@@ -87,7 +87,7 @@ def test_a_retired_exercise_page_says_so(client, protocol):
 
 def test_disclaimer_page(client, db):
     """The migrations' current version: what the app is not, "immediately", the signs by name."""
-    response = client.get(reverse("protocols:disclaimer"))
+    response = client.get(reverse("safety:public_disclaimer"))
     assert response.status_code == 200
     content = response.content.decode()
     assert "not medical advice" in content
@@ -113,7 +113,7 @@ def test_unknown_pages_are_404(client, protocol, url):
 
 
 def test_every_page_has_the_footer_referral(client, protocol):
-    urls = [HOME, protocol.get_absolute_url(), reverse("protocols:disclaimer")]
+    urls = [HOME, protocol.get_absolute_url(), reverse("safety:public_disclaimer")]
     urls += [e.get_absolute_url() for e in Exercise.objects.all()]
     for url in urls:
         content = client.get(url).content.decode()
@@ -134,3 +134,9 @@ def test_the_summary_says_what_it_is_designed_to_do_not_that_it_works(client, pr
     content = client.get(reverse("protocols:home")).content.decode()
     assert "designed to get your upper back and hips moving" in content
     assert "no longer has to cover" not in content
+
+
+def test_featured_leads_to_the_featured_protocol_or_home(client, protocol):
+    assert client.get(reverse("protocols:featured"))["Location"] == protocol.get_absolute_url()
+    Protocol.objects.update(status="draft")
+    assert client.get(reverse("protocols:featured"))["Location"] == reverse("protocols:home")

@@ -20,8 +20,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from accounts.models import RedFlag, RedFlagScreening
 from protocols.models import Exercise, Protocol
+from safety.models import RedFlag, RedFlagScreening
 from sessions.models import ShareLink, TrainingPreferences, TrainingSession
 from tests.conftest import QUERY_COUNTS, clear_safety_gate
 from tests.history_helpers import many_past_sessions
@@ -61,7 +61,8 @@ def pages_at_rest(protocol: Protocol, token: str, share: str) -> dict[str, str]:
     """Pages with no session in their URL."""
     return {
         "protocols:home": reverse("protocols:home"),
-        "protocols:disclaimer": reverse("protocols:disclaimer"),
+        "safety:public_disclaimer": reverse("safety:public_disclaimer"),
+        "protocols:featured": reverse("protocols:featured"),
         "protocols:list": reverse("protocols:list"),
         "protocols:protocol": reverse("protocols:protocol", args=[protocol.slug]),
         "protocols:exercise": reverse("protocols:exercise", args=[Exercise.objects.first().slug]),
@@ -86,8 +87,8 @@ def pages_at_rest(protocol: Protocol, token: str, share: str) -> dict[str, str]:
         "accounts:delete": reverse("accounts:delete"),
         "accounts:password_change": reverse("accounts:password_change"),
         "accounts:password_change_done": reverse("accounts:password_change_done"),
-        "accounts:disclaimer": reverse("accounts:disclaimer"),
-        "accounts:screening": reverse("accounts:screening"),
+        "safety:disclaimer": reverse("safety:disclaimer"),
+        "safety:screening": reverse("safety:screening"),
         "history:list": reverse("history:list"),
         "history:list (page 2)": reverse("history:list") + "?page=2",
         "history:list (one protocol)": f"{reverse('history:list')}?protocol={protocol.pk}",
@@ -146,10 +147,10 @@ def walk(client: Client, user, protocol: Protocol) -> dict[str, tuple[int, int]]
     )
     # A red flag today: the urgent-care page.
     RedFlagScreening.objects.create(user=user, answers={RedFlag.LEG_WEAKNESS.value: True})
-    measure("red flag", {"accounts:screening_result": reverse("accounts:screening_result")})
+    measure("red flag", {"safety:screening_result": reverse("safety:screening_result")})
     # A lasting fact, no clinician's go-ahead yet: the check-first page.
     RedFlagScreening.objects.create(user=user, answers={RedFlag.CANCER.value: True})
-    measure("lasting fact", {"accounts:clearance": reverse("accounts:clearance")})
+    measure("lasting fact", {"safety:clearance": reverse("safety:clearance")})
     return measured
 
 

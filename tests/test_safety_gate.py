@@ -1,4 +1,4 @@
-"""The gate before a guided session: `accounts.safety`, as the session views call it."""
+"""The gate before a guided session: `safety.gate`, as the session views call it."""
 
 from datetime import UTC, datetime, timedelta
 
@@ -9,16 +9,16 @@ from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import (
+from accounts.models import User
+from safety.gate import safety_gate_required, safety_redirect
+from safety.models import (
     LASTING_FACTS,
     Disclaimer,
     DisclaimerAcknowledgement,
     RedFlag,
     RedFlagScreening,
-    User,
     safety_status,
 )
-from accounts.safety import safety_gate_required, safety_redirect
 from tests.conftest import PASSWORD, clear_safety_gate, signup_link_from_outbox
 
 SESSION_PATH = "/session/?from=nav"
@@ -40,12 +40,12 @@ def screen(user, when=None, **yes) -> RedFlagScreening:
 
 
 def test_first_the_disclaimer(rf, alice, disclaimer):
-    assert gate(rf, alice)["Location"] == f"{reverse('accounts:disclaimer')}?{NEXT}"
+    assert gate(rf, alice)["Location"] == f"{reverse('safety:disclaimer')}?{NEXT}"
 
 
 def test_then_the_red_flag_screen(rf, alice, disclaimer):
     DisclaimerAcknowledgement.objects.create(user=alice, disclaimer=disclaimer)
-    assert gate(rf, alice)["Location"] == f"{reverse('accounts:screening')}?{NEXT}"
+    assert gate(rf, alice)["Location"] == f"{reverse('safety:screening')}?{NEXT}"
 
 
 def test_then_through(rf, alice, disclaimer):
@@ -56,7 +56,7 @@ def test_then_through(rf, alice, disclaimer):
 def test_a_yes_today_means_the_urgent_care_page(rf, alice, disclaimer):
     clear_safety_gate(alice)
     screen(alice, recent_trauma=True)
-    assert gate(rf, alice)["Location"] == reverse("accounts:screening_result")
+    assert gate(rf, alice)["Location"] == reverse("safety:screening_result")
 
 
 def test_all_no_after_a_yes_the_same_day_is_still_the_urgent_care_page(rf, alice, disclaimer):
@@ -64,7 +64,7 @@ def test_all_no_after_a_yes_the_same_day_is_still_the_urgent_care_page(rf, alice
     screen(alice, timezone.now() - timedelta(minutes=5), recent_trauma=True)
     screen(alice)
     alice.refresh_from_db()
-    assert gate(rf, alice)["Location"] == reverse("accounts:screening_result")
+    assert gate(rf, alice)["Location"] == reverse("safety:screening_result")
 
 
 def test_a_yes_then_all_no_the_next_day_asks_again_then_lets_through(rf, alice, disclaimer):
@@ -74,7 +74,7 @@ def test_a_yes_then_all_no_the_next_day_asks_again_then_lets_through(rf, alice, 
         screen(alice, timezone.now() + timedelta(minutes=1))  # "no" the same day: not a pass
     with time_machine.travel(datetime(2026, 3, 2, 9, 0, tzinfo=UTC), tick=False):
         alice.refresh_from_db()
-        assert gate(rf, alice)["Location"] == f"{reverse('accounts:screening')}?{NEXT}"
+        assert gate(rf, alice)["Location"] == f"{reverse('safety:screening')}?{NEXT}"
         screen(alice)  # all "no", on a new day
         alice.refresh_from_db()
         assert gate(rf, alice) is None
@@ -84,7 +84,7 @@ def test_a_yes_on_an_earlier_day_asks_the_questions_again(rf, alice, disclaimer)
     DisclaimerAcknowledgement.objects.create(user=alice, disclaimer=disclaimer)
     with time_machine.travel(datetime(2026, 3, 2, 9, 0, tzinfo=UTC), tick=False):
         screen(alice, timezone.now() - timedelta(hours=10), night_pain=True)  # 23:00 yesterday
-        assert gate(rf, alice)["Location"] == f"{reverse('accounts:screening')}?{NEXT}"
+        assert gate(rf, alice)["Location"] == f"{reverse('safety:screening')}?{NEXT}"
 
 
 def test_today_is_the_sites_time_zone(rf, alice, disclaimer, settings):
@@ -93,13 +93,13 @@ def test_today_is_the_sites_time_zone(rf, alice, disclaimer, settings):
     # 02:00 UTC on the 2nd is still the 1st in New York, as was 21:00 UTC on the 1st.
     with time_machine.travel(datetime(2026, 3, 2, 2, 0, tzinfo=UTC), tick=False):
         screen(alice, datetime(2026, 3, 1, 21, 0, tzinfo=UTC), night_pain=True)
-        assert gate(rf, alice)["Location"] == reverse("accounts:screening_result")
+        assert gate(rf, alice)["Location"] == reverse("safety:screening_result")
 
 
 def test_a_new_disclaimer_version_comes_first_again(rf, alice, disclaimer):
     clear_safety_gate(alice)
     Disclaimer.objects.create(version=2, text="New.", published=True)
-    assert gate(rf, alice)["Location"].startswith(reverse("accounts:disclaimer"))
+    assert gate(rf, alice)["Location"].startswith(reverse("safety:disclaimer"))
 
 
 def test_an_anonymous_request_is_left_to_login_required(rf, db):
@@ -130,7 +130,7 @@ def test_each_users_gate_is_their_own(rf, alice, bob, disclaimer):
     clear_safety_gate(alice)
     screen(bob, fever_chills=True)
     assert gate(rf, alice) is None
-    assert gate(rf, bob)["Location"].startswith(reverse("accounts:disclaimer"))
+    assert gate(rf, bob)["Location"].startswith(reverse("safety:disclaimer"))
 
 
 # --- The decorator -------------------------------------------------------------
@@ -152,7 +152,7 @@ def test_the_decorator_asks_for_a_login_first(rf, db):
 def test_the_decorator_sends_through_the_gate_then_runs_the_view(rf, alice, disclaimer):
     request = rf.get(SESSION_PATH)
     request.user = alice
-    assert start_session(request)["Location"].startswith(reverse("accounts:disclaimer"))
+    assert start_session(request)["Location"].startswith(reverse("safety:disclaimer"))
     clear_safety_gate(alice)
     assert start_session(request).content == b"started"
     assert start_session.__name__ == "start_session"
@@ -168,7 +168,7 @@ def test_a_newcomer_walks_from_sign_up_to_the_protocol(client, protocol, disclai
         {"password1": PASSWORD, "password2": PASSWORD},
         follow=True,
     )
-    assert response.redirect_chain[-1][0].startswith(reverse("accounts:disclaimer"))
+    assert response.redirect_chain[-1][0].startswith(reverse("safety:disclaimer"))
     assert "Before you start" in response.content.decode()
 
     response = client.post(
@@ -176,11 +176,11 @@ def test_a_newcomer_walks_from_sign_up_to_the_protocol(client, protocol, disclai
         {"understood": "on", "version": disclaimer.version, "next": protocol.get_absolute_url()},
         follow=True,
     )
-    assert response.redirect_chain[-1][0].startswith(reverse("accounts:screening"))
+    assert response.redirect_chain[-1][0].startswith(reverse("safety:screening"))
     assert "A few safety questions" in response.content.decode()
 
     response = client.post(
-        reverse("accounts:screening"),
+        reverse("safety:screening"),
         {flag.value: "no" for flag in RedFlag} | {"next": protocol.get_absolute_url()},
         follow=True,
     )
@@ -198,18 +198,18 @@ def test_any_single_yes_stops_the_walk(client, alice, disclaimer, flag):
     DisclaimerAcknowledgement.objects.create(user=alice, disclaimer=disclaimer)
     client.force_login(alice)
     data = {f.value: "yes" if f == flag else "no" for f in RedFlag}
-    response = client.post(reverse("accounts:screening"), data | {"next": "/session/"})
-    assert response["Location"] == reverse("accounts:screening_result")
+    response = client.post(reverse("safety:screening"), data | {"next": "/session/"})
+    assert response["Location"] == reverse("safety:screening_result")
 
 
 @pytest.mark.parametrize(
     "next_url", ["/\x00", "http://[::1", "\\\\evil.example", "/%0d%0aSet-Cookie:x", "x" * 5000]
 )
 def test_odd_next_values_never_break_the_gate_pages(signed_in, next_url):
-    for url in (reverse("accounts:disclaimer"), reverse("accounts:screening")):
+    for url in (reverse("safety:disclaimer"), reverse("safety:screening")):
         assert signed_in.get(url, {"next": next_url}).status_code == 200
     response = signed_in.post(
-        reverse("accounts:screening"), {flag.value: "no" for flag in RedFlag} | {"next": next_url}
+        reverse("safety:screening"), {flag.value: "no" for flag in RedFlag} | {"next": next_url}
     )
     assert response.status_code == 302
     assert "evil" not in response["Location"]

@@ -12,12 +12,12 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import (
+from accounts.models import User
+from safety.models import (
     Disclaimer,
     DisclaimerAcknowledgement,
     RedFlag,
     RedFlagScreening,
-    User,
     safety_status,
 )
 from tests.conftest import clear_safety_gate
@@ -185,9 +185,9 @@ def test_dumpdata_and_loaddata_round_trip(alice, disclaimer, tmp_path):
     call_command(
         "dumpdata",
         "accounts.user",
-        "accounts.disclaimer",
-        "accounts.disclaimeracknowledgement",
-        "accounts.redflagscreening",
+        "safety.disclaimer",
+        "safety.disclaimeracknowledgement",
+        "safety.redflagscreening",
         "--natural-foreign",
         "--natural-primary",
         output=str(export),
@@ -222,7 +222,7 @@ def test_admin_cannot_delete_the_kept_records(client, rf, coach, alice, disclaim
     clear_safety_gate(alice)
     record = make(alice, disclaimer)
     client.force_login(coach)
-    changelist = reverse(f"admin:accounts_{model}_changelist")
+    changelist = reverse(f"admin:safety_{model}_changelist")
     assert "delete_selected" not in client.get(changelist).content.decode()
     response = client.post(
         changelist, {"action": "delete_selected", "_selected_action": [record.pk], "post": "yes"}
@@ -234,7 +234,7 @@ def test_admin_cannot_delete_the_kept_records(client, rf, coach, alice, disclaim
     model_admin = admin.site._registry[type(record)]
     with pytest.raises(PermissionDenied):
         delete_selected(model_admin, request, type(record).objects.filter(pk=record.pk))
-    delete = reverse(f"admin:accounts_{model}_delete", args=[record.pk])
+    delete = reverse(f"admin:safety_{model}_delete", args=[record.pk])
     assert client.get(delete).status_code == 403
     assert client.post(delete, {"post": "yes"}).status_code == 403
     assert type(record).objects.filter(pk=record.pk).exists()

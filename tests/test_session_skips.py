@@ -163,7 +163,7 @@ def test_one_tap_ends_the_session_and_asks_the_safety_questions(signed_in, alice
     response = signed_in.post(url("end", alice_session), {"then": "safety_questions"})
     alice_session.refresh_from_db()
     assert alice_session.status == TrainingSession.Status.ENDED_EARLY
-    screening = reverse("accounts:screening")
+    screening = reverse("safety:screening")
     finish = url("finish", alice_session).replace("/", "%2F")
     assert response["Location"] == f"{screening}?next={finish}"
 

@@ -6,8 +6,8 @@ import re
 import pytest
 from django.urls import reverse
 
-from accounts.models import RedFlagScreening
 from protocols.models import Protocol
+from safety.models import RedFlagScreening
 from sessions.models import CompletedRound, TrainingSession
 from tests.conftest import clear_safety_gate, step_fields, tap_through
 from tests.conftest import session_url as url
@@ -71,7 +71,7 @@ def test_starting_needs_the_disclaimer_first(client, alice, disclaimer, protocol
     client.force_login(alice)
     response = client.get(START)
     assert response.status_code == 302
-    assert response["Location"] == reverse("accounts:disclaimer") + "?next=%2Fsession%2F"
+    assert response["Location"] == reverse("safety:disclaimer") + "?next=%2Fsession%2F"
     client.post(START, {"pain_before": "3"})
     assert not TrainingSession.objects.exists()
 
@@ -79,21 +79,21 @@ def test_starting_needs_the_disclaimer_first(client, alice, disclaimer, protocol
 def test_a_session_in_progress_is_behind_the_gate_too(client, alice, alice_session, disclaimer):
     client.force_login(alice)
     response = client.get(alice_session.get_absolute_url())
-    assert response["Location"].startswith(reverse("accounts:disclaimer"))
+    assert response["Location"].startswith(reverse("safety:disclaimer"))
 
 
 def test_a_red_flag_today_stops_the_session(signed_in, alice, alice_session):
     RedFlagScreening.objects.create(user=alice, answers={"fever_unwell": True})
     response = signed_in.get(alice_session.get_absolute_url())
-    assert response["Location"] == reverse("accounts:screening_result")
-    assert signed_in.get(START)["Location"] == reverse("accounts:screening_result")
+    assert response["Location"] == reverse("safety:screening_result")
+    assert signed_in.get(START)["Location"] == reverse("safety:screening_result")
 
 
 def test_high_pain_at_the_start_asks_about_red_flags_first(signed_in, alice, protocol):
     response = signed_in.post(START, {"pain_before": "8"})
     session = TrainingSession.objects.get(user=alice)
     assert response["Location"] == (
-        reverse("accounts:screening") + f"?next=%2Fsession%2F{session.pk}%2F"
+        reverse("safety:screening") + f"?next=%2Fsession%2F{session.pk}%2F"
     )
 
 
@@ -102,7 +102,7 @@ def test_the_summary_after_a_bad_session_offers_the_questions_again(signed_in, a
     signed_in.post(url("finish", alice_session), {"pain_after": "9"})
     content = signed_in.get(url("summary", alice_session)).content.decode()
     assert "Answer the safety questions again" in content
-    assert reverse("accounts:screening") + "?next=" in content
+    assert reverse("safety:screening") + "?next=" in content
 
 
 # --- Start ----------------------------------------------------------------------
@@ -128,7 +128,7 @@ def test_a_skipped_pain_score_asks_once_whether_anything_is_new(signed_in, alice
     assert response.status_code == 200
     content = response.content.decode()
     assert "Anything new since last time?" in content
-    assert f'href="{reverse("accounts:screening")}?changed=1&amp;next=%2Fsession%2F"' in content
+    assert f'href="{reverse("safety:screening")}?changed=1&amp;next=%2Fsession%2F"' in content
     assert not TrainingSession.objects.exists()
 
     response = signed_in.post(START, {"pain_before": "", "nothing_new": "on"})
@@ -488,8 +488,8 @@ def test_the_step_screen_costs_four_queries_when_warm(
 def test_high_pain_with_no_warning_signs_says_go_gently_before_step_one(signed_in, alice, protocol):
     signed_in.post(START, {"pain_before": "8"})
     session = TrainingSession.objects.get(user=alice)
-    screening = reverse("accounts:screening")
-    from accounts.models import RedFlag
+    screening = reverse("safety:screening")
+    from safety.models import RedFlag
 
     answers = {flag.value: "no" for flag in RedFlag}
     signed_in.post(f"{screening}?next={session.get_absolute_url()}", answers)

@@ -19,7 +19,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts import throttles
-from accounts.models import ClinicianClearance, RedFlag, RedFlagScreening, User
+from accounts.models import User
+from safety.models import ClinicianClearance, RedFlag, RedFlagScreening
 from sessions.models import ShareLink, TrainingPreferences, TrainingSession
 from sessions.models.sharing import digest_of
 from sessions.sharing_views import qr_svg
@@ -224,7 +225,7 @@ def test_the_shared_page_links_only_to_the_disclaimer_and_the_directory(alice, r
     _, token = new_link(alice)
     page = Client().get(shared_url(token)).content.decode()
     links = set(re.findall(r'<a [^>]*href="([^"]+)"', page))
-    assert links == {reverse("protocols:disclaimer"), settings.REFERRAL_URL, pdf_url(token)}
+    assert links == {reverse("safety:public_disclaimer"), settings.REFERRAL_URL, pdf_url(token)}
 
 
 def test_the_shared_page_and_pdf_are_not_cached_referred_or_indexed(alice, record):

@@ -80,9 +80,8 @@ def test_the_link_asks_for_a_password_and_makes_the_account(client, protocol, di
     assert user.check_password(PASSWORD)
     assert client.session["_auth_user_id"] == str(user.pk)
     assert response.status_code == 302
-    assert response["Location"] == (
-        f"{reverse('accounts:disclaimer')}?next=%2Fprotocols%2Flower-back-relief%2F"
-    )
+    # With no page asked for, on to the featured protocol (by its redirect) through the gate.
+    assert response["Location"] == f"{reverse('safety:disclaimer')}?next=%2Ffeatured%2F"
 
 
 def test_a_next_page_on_this_site_is_carried_through_the_link(client, protocol, disclaimer):
@@ -100,7 +99,7 @@ def test_a_next_page_on_another_site_is_ignored(client, protocol, disclaimer, ne
     response = choose_password(client, f"{emailed_link().split('?')[0]}?next={next_url}")
     assert "evil" not in response["Location"]
     assert "javascript" not in response["Location"]
-    assert response["Location"].endswith("?next=%2Fprotocols%2Flower-back-relief%2F")
+    assert response["Location"].endswith("?next=%2Ffeatured%2F")  # the featured protocol
 
 
 def test_a_taken_address_gets_the_same_answer_and_a_note_instead(client, alice):

@@ -3,11 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from accounts.models import (
-    DisclaimerAcknowledgement,
-    RedFlagScreening,
-    SiteConfiguration,
-)
+from safety.models import DisclaimerAcknowledgement, RedFlagScreening, SiteConfiguration
 
 HOME = reverse("protocols:home")
 
@@ -60,14 +56,14 @@ def test_a_visitor_reads_the_referral_each_time(client, protocol, django_assert_
 
 
 def test_a_change_made_by_another_process_shows_on_the_next_request(client, alice, protocol):
-    import accounts.models
+    import safety.models
 
     SiteConfiguration.objects.create(referral_url="https://before.example/")
     client.force_login(alice)
     assert "https://before.example/" in client.get(HOME).content.decode()
-    kept_elsewhere = accounts.models._site_rows
+    kept_elsewhere = safety.models._site_rows
     SiteConfiguration(referral_url="https://after.example/").save()
-    accounts.models._site_rows = kept_elsewhere  # as a process that did not save it holds it
+    safety.models._site_rows = kept_elsewhere  # as a process that did not save it holds it
     assert "https://after.example/" in client.get(HOME).content.decode()
 
 
@@ -77,14 +73,14 @@ def test_a_change_made_by_another_process_shows_on_the_next_request(client, alic
 def test_a_coach_edits_the_referral_in_admin(client, coach, protocol):
     client.force_login(coach)
     response = client.post(
-        reverse("admin:accounts_siteconfiguration_add"),
+        reverse("admin:safety_siteconfiguration_add"),
         {"referral_url": "https://clinic.example/find", "referral_name": "Our Clinic"},
     )
     assert response.status_code == 302
     assert 'href="https://clinic.example/find"' in client.get(HOME).content.decode()
     # One row: no second "add", and no delete.
-    assert client.get(reverse("admin:accounts_siteconfiguration_add")).status_code == 403
-    delete = reverse("admin:accounts_siteconfiguration_delete", args=[1])
+    assert client.get(reverse("admin:safety_siteconfiguration_add")).status_code == 403
+    delete = reverse("admin:safety_siteconfiguration_delete", args=[1])
     assert client.get(delete).status_code == 403
 
 
@@ -92,7 +88,7 @@ def test_a_coach_edits_the_referral_in_admin(client, coach, protocol):
 def test_the_admin_refuses_links_that_are_not_web_pages(client, coach, url):
     client.force_login(coach)
     response = client.post(
-        reverse("admin:accounts_siteconfiguration_add"), {"referral_url": url, "referral_name": ""}
+        reverse("admin:safety_siteconfiguration_add"), {"referral_url": url, "referral_name": ""}
     )
     assert response.status_code == 200
     assert "Enter a valid URL." in response.content.decode()
@@ -102,7 +98,7 @@ def test_the_admin_refuses_links_that_are_not_web_pages(client, coach, url):
 def test_a_coach_publishes_a_new_disclaimer_version_in_admin(client, coach, disclaimer):
     client.force_login(coach)
     response = client.post(
-        reverse("admin:accounts_disclaimer_add"),
+        reverse("admin:safety_disclaimer_add"),
         {"version": 2, "text": "New wording.", "published": "on"},
     )
     assert response.status_code == 302
@@ -112,28 +108,28 @@ def test_a_coach_publishes_a_new_disclaimer_version_in_admin(client, coach, disc
 def test_an_acknowledged_disclaimer_is_read_only_in_admin(client, coach, alice, disclaimer):
     DisclaimerAcknowledgement.objects.create(user=alice, disclaimer=disclaimer)
     client.force_login(coach)
-    url = reverse("admin:accounts_disclaimer_change", args=[disclaimer.pk])
+    url = reverse("admin:safety_disclaimer_change", args=[disclaimer.pk])
     content = client.get(url).content.decode()
     assert 'name="text"' not in content
     assert 'name="published"' in content
-    delete = reverse("admin:accounts_disclaimer_delete", args=[disclaimer.pk])
+    delete = reverse("admin:safety_disclaimer_delete", args=[disclaimer.pk])
     assert client.get(delete).status_code == 403
 
 
 def test_coaches_see_but_never_change_screenings(client, coach, alice):
     screening = RedFlagScreening.objects.create(user=alice, answers={"night_pain": True})
     client.force_login(coach)
-    url = reverse("admin:accounts_redflagscreening_change", args=[screening.pk])
+    url = reverse("admin:safety_redflagscreening_change", args=[screening.pk])
     response = client.get(url)
     assert response.status_code == 200
     assert 'name="any_yes"' not in response.content.decode()
     assert client.post(url, {"any_yes": ""}).status_code == 403
-    assert client.get(reverse("admin:accounts_redflagscreening_add")).status_code == 403
+    assert client.get(reverse("admin:safety_redflagscreening_add")).status_code == 403
 
 
 def test_other_users_cannot_open_the_screenings_admin(client, bob):
     client.force_login(bob)
-    response = client.get(reverse("admin:accounts_redflagscreening_changelist"))
+    response = client.get(reverse("admin:safety_redflagscreening_changelist"))
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
 

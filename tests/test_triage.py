@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import (
+from safety.models import (
     LASTING_FACTS,
     QUESTION_LABELS,
     URGENCY,
@@ -20,9 +20,9 @@ from accounts.models import (
 )
 from tests.conftest import clear_safety_gate
 
-SCREENING = reverse("accounts:screening")
-RESULT = reverse("accounts:screening_result")
-CLEARANCE = reverse("accounts:clearance")
+SCREENING = reverse("safety:screening")
+RESULT = reverse("safety:screening_result")
+CLEARANCE = reverse("safety:clearance")
 START = reverse("training_sessions:start")
 EMERGENCY_SIGNS = [flag for flag in RedFlag if flag.urgency == Urgency.EMERGENCY]
 TODAY_SIGNS = [flag for flag in RedFlag if flag.urgency == Urgency.TODAY]
@@ -269,7 +269,7 @@ def test_a_lasting_fact_with_a_today_sign_shows_the_urgent_page_first(unscreened
 def test_the_gate_stays_query_free_with_a_go_ahead(
     rf, alice, disclaimer, django_assert_num_queries
 ):
-    from accounts.safety import safety_redirect
+    from safety.gate import safety_redirect
 
     clear_safety_gate(alice)
     RedFlagScreening.objects.create(user=alice, answers={RedFlag.CANCER.value: True})
@@ -321,7 +321,7 @@ def test_an_old_screening_is_shown_with_the_questions_it_asked(alice):
 
 def test_a_coach_sets_the_emergency_number_in_admin(client, coach):
     client.force_login(coach)
-    add = reverse("admin:accounts_siteconfiguration_add")
+    add = reverse("admin:safety_siteconfiguration_add")
     refused = client.post(add, {"referral_url": "", "referral_name": "", "emergency_number": "x"})
     assert refused.status_code == 200
     assert "Digits only" in refused.content.decode()

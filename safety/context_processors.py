@@ -1,7 +1,7 @@
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject, lazy
 
-from accounts.models import site_rows_for
+from .models import site_rows_for
 
 
 def site(request: HttpRequest) -> dict:

@@ -8,25 +8,25 @@ The contract the guided-session views rely on:
     1. they have not acknowledged the current disclaimer version (the highest
        published one; every version they acknowledged counts, so unpublishing a
        newer one never asks again for an older one they read): a redirect to
-       ``accounts:disclaimer?next=<request.get_full_path()>``;
+       ``safety:disclaimer?next=<request.get_full_path()>``;
     2. they have never answered the red-flag screen: a redirect to
-       ``accounts:screening?next=…``;
+       ``safety:screening?next=…``;
     3. any screening answered today had a "yes" to an emergency or today sign
        (``models.URGENCY``), whatever was answered after it: a redirect to
-       ``accounts:screening_result``, the urgent-care page, which leads with
+       ``safety:screening_result``, the urgent-care page, which leads with
        the most urgent sign given. No guided session for the rest of the day.
-       "Today" is the person's own day: ``sessions.middleware`` activates
-       their time zone for every view (the site's TIME_ZONE, UTC by default,
-       until they choose one);
+       "Today" is the person's own day:
+       ``ops.middleware.UserTimeZoneMiddleware`` activates their time zone for
+       every view (the site's TIME_ZONE, UTC by default, until they choose one);
     4. their latest screening answered an older question set than
-       ``models.QUESTIONS_VERSION``: a redirect to ``accounts:screening?next=…``,
+       ``models.QUESTIONS_VERSION``: a redirect to ``safety:screening?next=…``,
        to answer the new set once;
     5. their latest "yes" was on an earlier day and they have not answered
-       since that day: a redirect to ``accounts:screening?next=…``, to answer
+       since that day: a redirect to ``safety:screening?next=…``, to answer
        again before training;
     6. they answered "yes" to a lasting fact (having had cancer, say) and have
        not recorded since that a doctor or physio said these exercises are fine
-       for them: a redirect to ``accounts:clearance?next=…``, which asks them
+       for them: a redirect to ``safety:clearance?next=…``, which asks them
        to check first and takes that record;
 
     otherwise ``None``: go ahead. An anonymous request also gets ``None``;
@@ -38,7 +38,7 @@ The contract the guided-session views rely on:
 ``@safety_gate_required``
     ``login_required`` and then the checks above, for a view.
 
-``accounts:screening?next=<path>``
+``safety:screening?next=<path>``
     The red-flag screen, any time (e.g. when pain is reported high). No "yes"
     to an emergency or today sign goes on through the gate to ``next`` (a path
     on this site; anything else is ignored), any such "yes" to the urgent-care
@@ -60,8 +60,6 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-
-from protocols.models import Protocol
 
 from .models import safety_status, site_rows_for
 
@@ -87,15 +85,15 @@ def gate_redirect(user, next_url: str) -> HttpResponse | None:
     """The gate for `user`, sending them on to `next_url` once they are through."""
     status = safety_status(user, site_rows_for(user).disclaimer)
     if not status.acknowledged_current_disclaimer:
-        return _redirect_with_next("accounts:disclaimer", next_url)
+        return _redirect_with_next("safety:disclaimer", next_url)
     if not status.has_screening:
-        return _redirect_with_next("accounts:screening", next_url)
+        return _redirect_with_next("safety:screening", next_url)
     if status.red_flag_today:
-        return redirect("accounts:screening_result")
+        return redirect("safety:screening_result")
     if status.asks_new_questions or status.must_answer_again:
-        return _redirect_with_next("accounts:screening", next_url)
+        return _redirect_with_next("safety:screening", next_url)
     if status.needs_clearance:
-        return _redirect_with_next("accounts:clearance", next_url)
+        return _redirect_with_next("safety:clearance", next_url)
     return None
 
 
@@ -126,9 +124,8 @@ def next_url_from(request: HttpRequest) -> str:
 
 def default_next_url() -> str:
     """Where someone who passed the gate goes when nothing asked for a page: the featured
-    protocol."""
-    protocol = Protocol.objects.featured()
-    return protocol.get_absolute_url() if protocol else reverse("protocols:home")
+    protocol, by the URL that redirects to it (this app does not import protocols)."""
+    return reverse("protocols:featured")
 
 
 def _redirect_with_next(url_name: str, next_url: str) -> HttpResponseRedirect:
