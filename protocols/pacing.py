@@ -74,6 +74,20 @@ class Prompt:
         return dataclasses.asdict(self)
 
 
+def pacing_of(exercise) -> list[Prompt]:
+    """The prompts of one guided set of `exercise`: an `Exercise`, or a session's copy
+    of one (`PlannedStep`), which carry the same fields. The get-ready names it
+    with its subtitle, which for 3b is the one safety distinction in the names."""
+    return pacing_plan(
+        reps=exercise.reps,
+        per_side=exercise.per_side,
+        seconds_per_rep=exercise.seconds_per_rep,
+        get_ready_seconds=exercise.get_ready_seconds,
+        measure=exercise.measure,
+        name=", ".join(filter(None, [exercise.name, exercise.subtitle])),
+    )
+
+
 def pacing_plan(
     *,
     reps: int,

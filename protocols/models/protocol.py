@@ -22,7 +22,7 @@ from protocols.pacing import (
     Measure,
     PerSide,
     Prompt,
-    pacing_plan,
+    pacing_of,
     total_seconds,
 )
 
@@ -352,14 +352,7 @@ class Exercise(models.Model):
 
     def pacing(self) -> list[Prompt]:
         """The prompts of one guided set of this exercise (see `protocols.pacing`)."""
-        return pacing_plan(
-            reps=self.reps,
-            per_side=self.per_side,
-            seconds_per_rep=self.seconds_per_rep,
-            get_ready_seconds=self.get_ready_seconds,
-            measure=self.measure,
-            name=", ".join(filter(None, [self.name, self.subtitle])),
-        )
+        return pacing_of(self)
 
 
 def prescription(amount: int, measure: str, per_side: str) -> str:

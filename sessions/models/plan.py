@@ -15,7 +15,7 @@ from protocols.pacing import (
     DEFAULT_SECONDS_PER_REP,
     Measure,
     Prompt,
-    pacing_plan,
+    pacing_of,
 )
 
 
@@ -129,14 +129,7 @@ class PlannedStep:
 
     def pacing(self) -> list[Prompt]:
         """The prompts Guide me plays for this step (see `protocols.pacing`)."""
-        return pacing_plan(
-            reps=self.reps,
-            per_side=self.per_side,
-            seconds_per_rep=self.seconds_per_rep,
-            get_ready_seconds=self.get_ready_seconds,
-            measure=self.measure,
-            name=", ".join(filter(None, [self.name, self.subtitle])),
-        )
+        return pacing_of(self)
 
 
 def _reps_in(prescription: str) -> int:
