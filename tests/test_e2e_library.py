@@ -51,6 +51,7 @@ def test_choosing_a_protocol_and_walking_a_timed_hold_end_to_end(page, live_serv
     audited(page, "protocols.png")
 
     page.get_by_role("link", name=holds.name).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(holds.name)
     audited(page, "protocol-holds.png")
     page.get_by_role("link", name="Start or resume a session").click()
     expect(page.get_by_text(holds.name, exact=True)).to_be_visible()
@@ -124,6 +125,7 @@ def test_a_coach_previews_a_draft_and_reads_a_retired_one(
     page.goto(draft.get_absolute_url())
     audited(page, "protocol-draft.png")
     page.get_by_role("link", name="Preview it as a person would").click()
+    expect(page.get_by_text("Preview of a draft protocol.")).to_be_visible()
     audited(page, "preview-start.png")
     page.get_by_role("button", name="Start").click()
     expect(page.get_by_text(f"Preview of {draft.name}.", exact=False)).to_be_visible()

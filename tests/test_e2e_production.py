@@ -100,6 +100,7 @@ def test_offline_after_the_first_step_the_next_steps_picture_shows(
     sign_in(page, live_server, alice)
     page.goto("/session/")
     page.get_by_role("button", name="Start").click()
+    expect(page.get_by_text("Step 1 of 21")).to_be_visible()
     assert page.evaluate("navigator.serviceWorker.ready.then(() => true)")
     page.get_by_role("button", name="Done").click()
     expect(page.get_by_text("Step 2 of 21")).to_be_visible()
