@@ -63,20 +63,12 @@ def make_history(user, protocol, count: int, rng: random.Random) -> None:
         ProgressSummary,
         TrainingSession,
         plan_from_steps,
+        round_ends,
         rounds_in_plan,
     )
 
     plan = plan_from_steps(protocol.steps())
-    rounds_plan = []  # (circuit number, round number, exercises) per round
-    first = 0
-    for index, entry in enumerate(plan):
-        if entry["ends_round"]:
-            exercises = [
-                {"label": e["label"], "name": e["name"], "prescription": e["prescription"]}
-                for e in plan[first : index + 1]
-            ]
-            rounds_plan.append((entry["circuit_number"], entry["round"], exercises))
-            first = index + 1
+    ends = round_ends(plan)
     zone = user.training_preferences.zone
     now = timezone.now()
     moment = now - timedelta(days=1)
@@ -109,17 +101,10 @@ def make_history(user, protocol, count: int, rng: random.Random) -> None:
     sessions = TrainingSession.objects.bulk_create(sessions, batch_size=500)
     rounds = []
     for session in sessions:
-        done = rounds_plan[:4] if session.status == "ended_early" else rounds_plan
-        for minute, (circuit_number, number, exercises) in enumerate(done):
-            rounds.append(
-                CompletedRound(
-                    session=session,
-                    circuit_number=circuit_number,
-                    round_number=number,
-                    exercises=exercises,
-                    completed_at=session.started_at + timedelta(minutes=2 + minute * 2),
-                )
-            )
+        done = ends[:4] if session.status == "ended_early" else ends
+        for minute, step in enumerate(done):
+            when = session.started_at + timedelta(minutes=2 + minute * 2)
+            rounds.append(session.round_ended_by(step, when))
         if len(rounds) >= 5_000:
             CompletedRound.objects.bulk_create(rounds)
             rounds = []

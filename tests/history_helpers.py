@@ -21,6 +21,7 @@ from sessions.models import (
     ProgressSummary,
     TrainingSession,
     plan_from_steps,
+    round_ends,
     rounds_in_plan,
 )
 
@@ -31,20 +32,11 @@ def _plan() -> list[dict]:
     return plan_from_steps(Protocol.objects.with_exercises().get(slug=SEED).steps())
 
 
-def _round_ends(plan: list[dict]) -> list[PlannedStep]:
-    """The step that ends each round, in order: the Done that records the round."""
-    return [
-        PlannedStep.from_plan(plan, number)
-        for number, entry in enumerate(plan, start=1)
-        if entry["ends_round"]
-    ]
-
-
 def _record_rounds(session: TrainingSession, ends: list[PlannedStep], first_minute: int) -> None:
     """Record the rounds `ends` end as the session's last step of each round does."""
     for number, step in enumerate(ends):
         when = session.started_at + timedelta(minutes=first_minute + 2 * number)
-        session._record_round(step, when, skipped_steps=set())
+        session.record_round(step, when)
 
 
 def past_session(
@@ -65,7 +57,7 @@ def past_session(
     Its local day is taken in `zone`, as the app takes it in the user's zone.
     """
     plan = _plan()
-    ends = _round_ends(plan)
+    ends = round_ends(plan)
     status = status or ("finished" if rounds == len(ends) else "ended_early")
     session = TrainingSession.objects.create(
         user=user,
@@ -121,7 +113,7 @@ def many_past_sessions(user, count: int, *, rounds_each: int = 9, with_plans: bo
     # The first, before the others exist: its progress refreshes are cheap then.
     [first] = TrainingSession.objects.bulk_create(sessions[:1])
     first.plan = plan  # what its rounds are read from, whether it is stored or not
-    _record_rounds(first, _round_ends(plan)[:rounds_each], first_minute=0)
+    _record_rounds(first, round_ends(plan)[:rounds_each], first_minute=0)
     others = TrainingSession.objects.bulk_create(sessions[1:])
     recorded = list(first.rounds.order_by("pk"))
     CompletedRound.objects.bulk_create(

@@ -195,6 +195,18 @@ def test_sessions_and_rounds_created_in_bulk_count(alice, protocol):
     assert summary_progress(alice, timezone.localdate()).current_streak == 0
 
 
+def test_a_round_saved_or_deleted_on_its_own_moves_progress(alice, protocol):
+    """One round at a time, through the model, as admin or a shell would: the summary follows."""
+    session = past_session(alice, timezone.now(), rounds=1)
+    assert summary_progress(alice, timezone.localdate()).current_streak == 1
+    [only] = session.rounds.all()
+    only.delete()
+    assert summary_progress(alice, timezone.localdate()).current_streak == 0
+    only.pk = None
+    only.save()
+    assert summary_progress(alice, timezone.localdate()).current_streak == 1
+
+
 def test_the_summary_is_each_users_own(alice, bob, protocol):
     past_session(alice, timezone.now())
     assert summary_progress(bob, timezone.localdate()).this_week == 0

@@ -8,7 +8,13 @@
 - `sharing`: read-only links to a person's record (`ShareLink`).
 """
 
-from .plan import PlannedStep, instructions_from_steps, plan_from_steps, rounds_in_plan
+from .plan import (
+    PlannedStep,
+    instructions_from_steps,
+    plan_from_steps,
+    round_ends,
+    rounds_in_plan,
+)
 from .preferences import GuideSound, GuideSpeed, TrainingPreferences, Weekday, new_feed_token
 from .progress import ProgressSummary
 from .session import HIGH_PAIN, NOTES_MAX_LENGTH, PAIN_VALIDATORS, CompletedRound, TrainingSession
@@ -30,5 +36,6 @@ __all__ = [
     "instructions_from_steps",
     "new_feed_token",  # the calendar feed's default, named by migration 0002
     "plan_from_steps",
+    "round_ends",
     "rounds_in_plan",
 ]

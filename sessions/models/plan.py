@@ -23,6 +23,15 @@ def rounds_in_plan(plan: list[dict]) -> int:
     return sum(1 for entry in plan if entry["ends_round"])
 
 
+def round_ends(plan: list[dict]) -> list[PlannedStep]:
+    """The step that ends each round, in order: the Done that records the round."""
+    return [
+        PlannedStep.from_plan(plan, number)
+        for number, entry in enumerate(plan, start=1)
+        if entry["ends_round"]
+    ]
+
+
 def plan_from_steps(steps: list[Step]) -> list[dict]:
     """The JSON copy of a session's steps that the session keeps."""
     return [

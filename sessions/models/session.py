@@ -17,6 +17,7 @@ circuit, round).
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import timedelta
 
 from django.conf import settings
@@ -469,7 +470,7 @@ class TrainingSession(models.Model):
                     TrainingSession.all_objects.filter(pk=self.pk).update(skipped=skipped_steps)
                     fields["skipped"] = skipped_steps
                 if step.ends_round:
-                    self._record_round(step, now, {entry["step"] for entry in skipped_steps})
+                    self.record_round(step, now, {entry["step"] for entry in skipped_steps})
             if moved and step.is_last:
                 finished = {"status": self.Status.FINISHED, "finished_at": now}
                 TrainingSession.all_objects.filter(pk=self.pk).update(**finished)  # progress too
@@ -567,7 +568,11 @@ class TrainingSession(models.Model):
             entry["passed_over"] = True
         return entry
 
-    def _record_round(self, step: PlannedStep, when, skipped_steps: set[int]) -> None:
+    def round_ended_by(
+        self, step: PlannedStep, when, skipped_steps: Collection[int] = ()
+    ) -> CompletedRound:
+        """The round `step` ends, as it is recorded (unsaved): its exercises as the plan has
+        them, those in `skipped_steps` marked skipped."""
         first = step.number - sum(
             1
             for entry in self.plan[: step.number - 1]
@@ -580,15 +585,19 @@ class TrainingSession(models.Model):
             if number in skipped_steps:
                 done["skipped"] = True
             exercises.append(done)
+        return CompletedRound(
+            session=self,
+            circuit_number=step.circuit_number,
+            round_number=step.round_number,
+            exercises=exercises,
+            completed_at=when,
+        )
+
+    def record_round(self, step: PlannedStep, when, skipped_steps: Collection[int] = ()) -> None:
+        """Record the round `step` ends, once: a second call for it changes nothing."""
         try:
             with transaction.atomic():
-                CompletedRound.objects.create(
-                    session=self,
-                    circuit_number=step.circuit_number,
-                    round_number=step.round_number,
-                    exercises=exercises,
-                    completed_at=when,
-                )
+                self.round_ended_by(step, when, skipped_steps).save()
         except IntegrityError:
             # Already recorded: the unique constraint is the final word.
             pass
@@ -655,6 +664,14 @@ class CompletedRound(models.Model):
             super().save(*args, **kwargs)
             if not self.session.is_in_progress:
                 ProgressSummary.refresh_for(self.session.user_id)
+
+    def delete(self, *args, **kwargs):
+        """Delete; a round taken from a session that is over moves its progress back."""
+        with transaction.atomic():
+            result = super().delete(*args, **kwargs)
+            if not self.session.is_in_progress:
+                ProgressSummary.refresh_for(self.session.user_id)
+        return result
 
     @property
     def skipped_exercises(self) -> list[dict]:
