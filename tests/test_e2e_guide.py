@@ -402,3 +402,34 @@ def test_a_timed_hold_is_guided_and_counted_down(guided, alice):
     session = TrainingSession.objects.get(user=alice)
     assert (session.protocol, session.status, session.steps_done) == (holds, "finished", 1)
     assert CompletedRound.objects.filter(session=session).count() == 1
+
+
+def test_a_hold_the_guide_brought_in_counts_by_hand_once_the_guide_stops(guided, alice):
+    """The guide swaps the next step in without a page load; its hold timer still works."""
+    from tests.library_helpers import make_protocol
+
+    holds = make_protocol("two-holds", exercises=2, rounds=1, measure="seconds", reps=2)
+    page = guided
+    page.goto(f"/protocols/{holds.slug}/")
+    page.get_by_role("link", name="Start or resume a session").click()
+    page.get_by_text("3", exact=True).click()
+    page.get_by_role("button", name="Start").click()
+    expect(page.get_by_text("Step 1 of 2", exact=True)).to_be_visible()
+    page.clock.pause_at(START_TIME + datetime.timedelta(minutes=1))
+    page.evaluate("window.__samePage = true")
+    page.get_by_role("button", name="Guide me").click()
+    play_until(page, page.get_by_text("Step 2 of 2", exact=True), limit=60)
+    assert page.evaluate("window.__samePage === true"), "the guide swapped the step in"
+    page.get_by_role("button", name="Stop guiding").click()
+
+    timer = page.get_by_role("timer", name="Hold time left")
+    expect(timer).to_have_text("2 seconds")
+    page.get_by_role("button", name="Start the hold: first side").click()
+    play(page, 2.5)
+    expect(
+        page.get_by_text("First side done. Change sides, then start the other side.")
+    ).to_be_visible()
+    page.get_by_role("button", name="Start the hold: other side").click()
+    play(page, 2.5)
+    expect(page.get_by_text("Hold done. Tap Done when you are ready.")).to_be_visible()
+    assert page.evaluate("window.__buzzed.slice(-2)") == [200, 200]

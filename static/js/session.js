@@ -5,7 +5,9 @@
  * count down by themselves (and can be shortened or stretched), the phone
  * buzzes when a rest ends, a second tap on Done is ignored, and leaving a step
  * by accident asks first. After a skip that hurt, the rest does not move on by
- * itself: the person reads the advice first.
+ * itself: the person reads the advice first. A timed hold counts down from a
+ * tap (the person gets into position first), one side at a time, and buzzes
+ * at zero; it never taps Done: the person does, when they are ready.
  *
  * Guide me (guide.js) swaps the next screen in without reloading the page, so
  * that speech stays allowed; it calls `backRelief.setUpScreen` on each one.
@@ -17,7 +19,11 @@
   if (!document.querySelector("[data-screen]")) return;
 
   var leavingOnPurpose = false;
-  var restTimer = null;
+  var screenTimer = null;  // the rest's or the hold's countdown: one screen, one clock
+
+  // Seconds left until `endsAt`, by the wall clock: a phone that dozed a moment catches up.
+  function secondsUntil(endsAt) { return Math.max(0, Math.ceil((endsAt - Date.now()) / 1000)); }
+  function buzz() { if ("vibrate" in navigator) navigator.vibrate(200); }
 
   // --- Keep the screen awake while a session is on screen ------------------
   var wakeLock = null;
@@ -42,7 +48,7 @@
 
   function setUpScreen(screen) {
     leavingOnPurpose = false;
-    window.clearInterval(restTimer);
+    window.clearInterval(screenTimer);
 
     // --- One tap is enough ----------------------------------------------------
     screen.querySelectorAll("form").forEach(function (form) {
@@ -59,6 +65,10 @@
       link.addEventListener("click", function () { leavingOnPurpose = true; });
     });
 
+    // --- A timed hold ---------------------------------------------------------
+    var holdTimer = screen.querySelector("[data-hold-timer]");
+    if (holdTimer) setUpHold(holdTimer);
+
     // --- Rest countdown -------------------------------------------------------
     var counter = screen.querySelector("[data-countdown]");
     var restForm = screen.querySelector("[data-rest-form]");
@@ -72,9 +82,8 @@
     if (restButton && !hold) restButton.textContent = "Skip rest";
     if (adjust) adjust.hidden = false;
 
-    function secondsLeft() { return Math.max(0, Math.ceil((endsAt - Date.now()) / 1000)); }
     function show() {
-      var left = secondsLeft();
+      var left = secondsUntil(endsAt);
       counter.textContent = String(left);
       if (left === shown) return;
       shown = left;
@@ -83,7 +92,7 @@
       }));
     }
     function finishRest() {
-      if ("vibrate" in navigator) navigator.vibrate(200);
+      buzz();
       if (hold || restForm.dataset.submitted) return;
       if (restForm.requestSubmit) restForm.requestSubmit(); else restForm.submit();
     }
@@ -95,13 +104,52 @@
       });
     });
     show();
-    restTimer = window.setInterval(function () {
+    screenTimer = window.setInterval(function () {
       show();
-      if (secondsLeft() === 0) {
-        window.clearInterval(restTimer);
+      if (secondsUntil(endsAt) === 0) {
+        window.clearInterval(screenTimer);
         finishRest();
       }
     }, 250);
+  }
+
+  function setUpHold(timer) {
+    var left = timer.querySelector("[data-hold-left]");
+    var status = timer.querySelector("[data-hold-status]");
+    var button = timer.querySelector("[data-hold-start]");
+    var seconds = Number(timer.getAttribute("data-seconds")) || 0;
+    var sides = Number(timer.getAttribute("data-sides")) || 1;
+    var side = 0;
+    var holding = false;
+    button.hidden = false;
+
+    function finishSide() {
+      window.clearInterval(screenTimer);
+      holding = false;
+      buzz();
+      side += 1;
+      if (side < sides) {
+        status.textContent = "First side done. Change sides, then start the other side.";
+        button.textContent = "Start the hold: other side";
+        button.disabled = false;
+        left.textContent = String(seconds);
+      } else {
+        status.textContent = "Hold done. Tap Done when you are ready.";
+        button.hidden = true;
+      }
+    }
+    button.addEventListener("click", function () {
+      if (holding) return;
+      holding = true;
+      var endsAt = Date.now() + seconds * 1000;
+      button.disabled = true;
+      status.textContent = sides > 1 ? (side === 0 ? "First side: hold." : "Other side: hold.") : "Hold.";
+      screenTimer = window.setInterval(function () {
+        var remaining = secondsUntil(endsAt);
+        left.textContent = String(remaining);
+        if (remaining === 0) finishSide();
+      }, 250);
+    });
   }
 
   window.backRelief = window.backRelief || {};
