@@ -71,11 +71,15 @@ def guided(page, live_server, alice, protocol):
     return page
 
 
-def start_session(page) -> None:
-    page.goto("/session/")
+def start_session(page, protocol=None) -> None:
+    """Start a session of `protocol` (the seed's if None), pain 3, and stop the clock there."""
+    page.goto(f"/protocols/{protocol.slug}/" if protocol else "/session/")
+    if protocol:
+        page.get_by_role("link", name="Start or resume a session").click()
     page.get_by_text("3", exact=True).click()
     page.get_by_role("button", name="Start").click()
-    expect(page.get_by_text("Step 1 of 21", exact=True)).to_be_visible()
+    steps = len(protocol.steps()) if protocol else 21
+    expect(page.get_by_text(f"Step 1 of {steps}", exact=True)).to_be_visible()
     page.clock.pause_at(START_TIME + datetime.timedelta(minutes=1))
 
 
@@ -381,12 +385,7 @@ def test_a_timed_hold_is_guided_and_counted_down(guided, alice):
 
     holds = make_protocol("holds", exercises=1, rounds=1, measure="seconds", reps=20)
     page = guided
-    page.goto(f"/protocols/{holds.slug}/")
-    page.get_by_role("link", name="Start or resume a session").click()
-    page.get_by_text("3", exact=True).click()
-    page.get_by_role("button", name="Start").click()
-    expect(page.get_by_text("Step 1 of 1", exact=True)).to_be_visible()
-    page.clock.pause_at(START_TIME + datetime.timedelta(minutes=1))
+    start_session(page, holds)
     page.get_by_role("button", name="Guide me").click()
     expect(page.get_by_role("timer", name="Hold time left")).to_be_hidden()
     play(page, 5.5)
@@ -410,12 +409,7 @@ def test_a_hold_the_guide_brought_in_counts_by_hand_once_the_guide_stops(guided,
 
     holds = make_protocol("two-holds", exercises=2, rounds=1, measure="seconds", reps=2)
     page = guided
-    page.goto(f"/protocols/{holds.slug}/")
-    page.get_by_role("link", name="Start or resume a session").click()
-    page.get_by_text("3", exact=True).click()
-    page.get_by_role("button", name="Start").click()
-    expect(page.get_by_text("Step 1 of 2", exact=True)).to_be_visible()
-    page.clock.pause_at(START_TIME + datetime.timedelta(minutes=1))
+    start_session(page, holds)
     page.evaluate("window.__samePage = true")
     page.get_by_role("button", name="Guide me").click()
     play_until(page, page.get_by_text("Step 2 of 2", exact=True), limit=60)
