@@ -21,7 +21,7 @@ session and the user): the floor under any page that needs a login.
 sessions read from the table, as every install without Redis runs;
 PostgreSQL with every cache, the login cache too, in Redis), each round
 measuring every page of every server in turn, and compares each one's step/trivial ratio with
-SQLite's in the same round. Goal (issue 18): PostgreSQL + Redis reaches at
+SQLite's in the same round. Goal: PostgreSQL + Redis reaches at
 least 80 % of SQLite's ratio.
 """
 

@@ -53,7 +53,7 @@ def offline(request: HttpRequest) -> HttpResponse:
     Rendered without the request, so it is the same for everyone: it is
     cached on the phone, and a cached page must never hold personal data.
     Compressed, as the session screens are: it holds no secret for BREACH to
-    find, and its seven drawings would otherwise add 30 KB to every first visit.
+    find, and its seven drawings shrink to a fraction of their size.
     """
     response = HttpResponse(_offline_html())
     patch_cache_control(response, no_cache=True, max_age=0)

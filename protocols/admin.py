@@ -1,7 +1,5 @@
-from django.apps import apps
 from django.contrib import admin, messages
 from django.db import models, transaction
-from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.text import slugify
@@ -70,19 +68,14 @@ class ProtocolAdmin(admin.ModelAdmin):
     actions = ["duplicate_protocols", "publish", "retire"]
 
     def get_queryset(self, request):
-        # The sessions app depends on this one, not the other way: looked up by name.
-        sessions = apps.get_model("training_sessions", "TrainingSession").objects
-        counted = (
-            sessions.filter(protocol=models.OuterRef("pk"))
-            .order_by()
-            .values("protocol")
-            .annotate(count=models.Count("pk"))
-            .values("count")
-        )
         return (
             super()
             .get_queryset(request)
-            .annotate(sessions_count=Coalesce(models.Subquery(counted), 0))
+            .annotate(
+                sessions_count=models.Count(
+                    "training_sessions", filter=models.Q(training_sessions__preview=False)
+                )
+            )
         )
 
     @admin.display(description="sessions", ordering="sessions_count")

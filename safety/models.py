@@ -281,7 +281,7 @@ class DisclaimerAcknowledgement(SafetyRecord):
 
 
 class Urgency(models.TextChoices):
-    """What a "yes" to a red flag asks of the person (PRODUCT.md, "Red flags")."""
+    """What a "yes" to a red flag asks of the person."""
 
     EMERGENCY = "emergency", "Go to an emergency department now"
     TODAY = "today", "See a doctor today"
@@ -289,7 +289,7 @@ class Urgency(models.TextChoices):
 
 
 class RedFlag(models.TextChoices):
-    """Signs that need a clinician, asked in plain words (PRODUCT.md, after NICE NG59).
+    """Signs that need a clinician, asked in plain words (after NICE guideline NG59).
 
     The current question set, QUESTIONS_VERSION, in the order it is asked:
     emergency signs, then today's, then the lasting facts. Each one's urgency
@@ -483,7 +483,8 @@ class RedFlagScreening(SafetyRecord):
     class Meta:
         ordering = ["-answered_at"]
         indexes = [
-            # The gate reads a user's latest screening on every guided step.
+            # A user's latest screening: read when the gate's columns on the user
+            # row are worked out again, and on the account page.
             models.Index(fields=["user", "-answered_at"], name="accounts_screening_latest"),
         ]
 

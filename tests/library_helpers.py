@@ -1,4 +1,4 @@
-"""Protocols made by the tests themselves (issue 16): the product ships the seed's only.
+"""Protocols made by the tests themselves: the product ships the seed's only.
 
 Their words are placeholders on purpose ("Test move"): no cue or claim for
 anyone to read as advice.

@@ -311,7 +311,7 @@ def test_session_pages(page, live_server, alice, protocol, disclaimer):
 
 
 def test_library_pages(page, live_server, alice, coach, protocol, disclaimer):
-    """Two published protocols (one of timed holds), a draft and a retired one (issue 16)."""
+    """Two published protocols (one of timed holds), a draft and a retired one."""
     from tests.history_helpers import past_session
     from tests.library_helpers import make_protocol
 

@@ -1,4 +1,4 @@
-"""The library on a phone (issue 16): choose a protocol, hold a timed hold, keep them apart.
+"""The library on a phone: choose a protocol, hold a timed hold, keep them apart.
 
 In Debian's chromium at 390 by 844, with axe on every new page. Screenshots
 of the new screens are saved to the temporary folder to be looked at (and to

@@ -1,4 +1,4 @@
-"""Fuzzing the library's URLs and forms (issue 16): any slug, pain, protocol or status.
+"""Fuzzing the library's URLs and forms: any slug, pain, protocol or status.
 
 The promises: never a server error; a draft or a retired protocol is never
 started; a preview is for staff and leaves nothing behind; narrowing the

@@ -1,4 +1,4 @@
-"""A library of protocols (issue 16): published, drafts previewed by staff, retired ones kept.
+"""A library of protocols: published, drafts previewed by staff, retired ones kept.
 
 Two published protocols and a draft, made by the tests (the product ships
 the seed's only): who sees what, starting each, one session at a time, a
@@ -491,6 +491,9 @@ def test_publishing_with_no_active_exercise_is_refused_with_a_clear_message(staf
 def test_the_admin_list_shows_status_and_sessions(staff, alice, library):
     for _ in range(3):
         past_session(alice, timezone.now() - timedelta(days=1))
+    # A staff preview is nobody's session: the draft still counts none.
+    staff.post(reverse("training_sessions:preview", args=[library["draft"].slug]), {})
+    assert TrainingSession.all_objects.filter(preview=True).exists()
     html = staff.get(reverse("admin:protocols_protocol_changelist")).content.decode()
     assert '<td class="field-status">Published</td>' in html
     assert '<td class="field-status">Draft</td>' in html

@@ -1,4 +1,4 @@
-"""The library's migrations (issue 16) keep every session, and with the protocol it was of.
+"""The library's migrations keep every session, and with the protocol it was of.
 
 Before them, Start always took the first protocol: that one becomes
 published and featured, and every existing session still belongs to it. A

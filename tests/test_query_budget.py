@@ -38,7 +38,7 @@ EMPTY_HISTORY_SAVES_A_QUERY = {
     "history:list (page 2)",
     "history:list (one protocol)",
 }
-# The library (issue 16): the seed's and nine more, every one published.
+# The library: the seed's and nine more, every one published.
 PROTOCOLS = 10
 
 

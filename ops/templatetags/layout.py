@@ -6,7 +6,7 @@ built-in tags (tests/test_layout_tags.py checks). The answer for a URL name
 without arguments, and for a static path, is worked out once per process:
 every page's head, menu and footer name the same ones, and looking them up
 again on every request is a share of the step page that pays for the tags
-(docs/benchmarks.md, issue 19).
+(docs/benchmarks.md).
 They cannot change while a process runs (the URLconf is loaded once, static
 names are fixed by collectstatic); a settings change, as tests make, clears
 them. A URL with arguments (a session's, a token's) is reversed each time:

@@ -26,7 +26,7 @@ from protocols.pacing import (
     total_seconds,
 )
 
-# What a coach may build (issue 16): the shapes the screens, the estimate and
+# What a coach may build: the shapes the screens, the estimate and
 # the tests are checked for.
 MAX_CIRCUITS = 10
 MAX_EXERCISES_PER_CIRCUIT = 10

@@ -191,7 +191,9 @@ class TrainingSession(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="training_sessions"
     )
     # A protocol someone has trained with cannot be deleted from under them.
-    protocol = models.ForeignKey(Protocol, on_delete=models.PROTECT, related_name="+")
+    protocol = models.ForeignKey(
+        Protocol, on_delete=models.PROTECT, related_name="training_sessions"
+    )
     protocol_name = models.CharField(max_length=120)
     status = models.CharField(max_length=20, choices=Status, default=Status.IN_PROGRESS)
     started_at = models.DateTimeField(default=timezone.now)
