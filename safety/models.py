@@ -448,10 +448,6 @@ class RedFlagScreeningQuerySet(SafetyRecordQuerySet):
             found.items(), key=lambda item: order.index(item[0]) if item[0] in order else len(order)
         )
 
-    def flagged(self) -> list[str]:
-        """Every question answered yes in any of these screenings, once, in the usual order."""
-        return [label for _, label in self.answered_yes()]
-
 
 class RedFlagScreening(SafetyRecord):
     """One time a user answered the red-flag questions."""

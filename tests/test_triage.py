@@ -316,7 +316,8 @@ def test_an_old_screening_is_shown_with_the_questions_it_asked(alice):
         QUESTION_LABELS[1]["fever_unwell"],
     ]
     assert "wipe" not in old.flagged[0]
-    assert RedFlagScreening.objects.filter(pk=old.pk).flagged() == old.flagged
+    answered_yes = RedFlagScreening.objects.filter(pk=old.pk).answered_yes()
+    assert [label for _, label in answered_yes] == old.flagged
 
 
 def test_a_coach_sets_the_emergency_number_in_admin(client, coach):
