@@ -144,9 +144,11 @@ def throttled(per_ip: Limit, per_address: Limit, address_field: str):
     return decorator
 
 
-def too_many_requests(request: HttpRequest, wait_seconds: int) -> HttpResponse:
+def too_many_requests(
+    request: HttpRequest, wait_seconds: int, template_name: str = "accounts/throttled.html"
+) -> HttpResponse:
     """Our 429 page: what happened, how long to wait, and Retry-After for machines."""
     minutes = max(1, math.ceil(wait_seconds / MINUTE))
-    response = render(request, "accounts/throttled.html", {"minutes": minutes}, status=429)
+    response = render(request, template_name, {"minutes": minutes}, status=429)
     response["Retry-After"] = str(wait_seconds)
     return response

@@ -29,7 +29,7 @@ def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("accounts:account")
     next_url = gate.next_url_from(request)
-    form = SignUpForm(_posted(request))
+    form = SignUpForm(request.POST if request.method == "POST" else None)
     if form.is_valid():
         form.send_mail(request, next_url)
         return redirect("accounts:signup_sent")
@@ -56,7 +56,7 @@ def signup_complete(request: HttpRequest, token: str) -> HttpResponse:
     if User.objects.filter(email=email).exists():  # used, or signed up meanwhile
         return _signup_link_problem(request, "taken")
     next_url = gate.next_url_from(request)
-    form = ChoosePasswordForm(email, _posted(request))
+    form = ChoosePasswordForm(email, request.POST if request.method == "POST" else None)
     if form.is_valid():
         try:
             with transaction.atomic():
@@ -103,7 +103,7 @@ def account(request: HttpRequest) -> HttpResponse:
 @sensitive_post_parameters("password")
 @login_required
 def delete_account(request: HttpRequest) -> HttpResponse:
-    form = DeleteAccountForm(request.user, _posted(request))
+    form = DeleteAccountForm(request.user, request.POST if request.method == "POST" else None)
     if form.is_valid():
         try:
             request.user.delete_with_traces()  # one transaction: all of it or nothing
@@ -117,11 +117,6 @@ def delete_account(request: HttpRequest) -> HttpResponse:
             )
             return redirect("protocols:home")
     return render(request, "accounts/delete.html", {"form": form})
-
-
-def _posted(request: HttpRequest):
-    """The form data of a POST (even an empty one, which must show errors), else None."""
-    return request.POST if request.method == "POST" else None
 
 
 def locked_out(request: HttpRequest, original_response=None, credentials=None) -> HttpResponse:

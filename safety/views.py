@@ -27,7 +27,7 @@ def disclaimer(request: HttpRequest) -> HttpResponse:
     current = site_rows_for(request.user).disclaimer
     next_url = gate.next_url_from(request)
     acknowledgement = request.user.acknowledgements.filter(disclaimer=current).first()
-    form = AcknowledgeDisclaimerForm(current, _posted(request))
+    form = AcknowledgeDisclaimerForm(current, request.POST if request.method == "POST" else None)
     if form.is_valid():
         form.save(request.user)
         messages.success(request, "Thank you for reading the disclaimer.")
@@ -55,7 +55,9 @@ def screening(request: HttpRequest) -> HttpResponse:
     # "Something has changed": the lasting facts again, after a clinician's go-ahead.
     changed = (request.POST.get("changed") or request.GET.get("changed")) == "1"
     ask_lasting = status.asks_lasting_facts or changed
-    form = RedFlagScreeningForm(_posted(request), ask_lasting=ask_lasting)
+    form = RedFlagScreeningForm(
+        request.POST if request.method == "POST" else None, ask_lasting=ask_lasting
+    )
     if form.is_valid():
         answers = form.save(request.user)
         if answers.any_yes:
@@ -114,7 +116,7 @@ def clearance(request: HttpRequest) -> HttpResponse:
         return redirect("accounts:account")
     next_url = gate.next_url_from(request)
     answered_on = timezone.localdate(status.last_lasting_fact_at)
-    form = ClinicianClearanceForm(answered_on, _posted(request))
+    form = ClinicianClearanceForm(answered_on, request.POST if request.method == "POST" else None)
     if form.is_valid():
         form.save(request.user)
         messages.success(
@@ -140,8 +142,3 @@ def clearance(request: HttpRequest) -> HttpResponse:
             "next": next_url,
         },
     )
-
-
-def _posted(request: HttpRequest):
-    """The form data of a POST (even an empty one, which must show errors), else None."""
-    return request.POST if request.method == "POST" else None

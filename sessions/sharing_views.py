@@ -170,11 +170,7 @@ def _shared_lookup(request: HttpRequest, token: str) -> ShareLink | HttpResponse
     client = throttles.ip_group(throttles.client_ip(request))
     wait = throttles.hit(throttles.SHARE_PER_IP, client)
     if wait is not None:
-        response = render(
-            request, "sharing/throttled.html", {"minutes": max(1, -(-wait // 60))}, status=429
-        )
-        response["Retry-After"] = str(wait)
-        return _private(response)
+        return _private(throttles.too_many_requests(request, wait, "sharing/throttled.html"))
     link = ShareLink.find(token)
     if link is None:
         return _private(render(request, "sharing/not_found.html", status=404))
