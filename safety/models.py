@@ -170,7 +170,7 @@ class Disclaimer(SiteRow):
 
 
 class SafetyRecordQuerySet(models.QuerySet):
-    """Bulk writes of acknowledgements or screenings refresh their users' gate state too.
+    """Bulk writes of safety records refresh their users' gate state too.
 
     These bypass the models' save() and delete(); Django's other bulk path,
     bulk_update, ends in update(). Deleting a user takes their records
@@ -266,8 +266,8 @@ class DisclaimerAcknowledgement(SafetyRecord):
 
     class Meta:
         ordering = ["-acknowledged_at"]
-        # The constraint's and the index's names below date from when these models
-        # lived in accounts; they are only names, and renaming them would rebuild
+        # This constraint's name, and the screening index's, date from when these
+        # models lived in accounts; they are only names, and renaming them would rebuild
         # the tables on SQLite for nothing.
         constraints = [
             # One acknowledgement per user and version: a double tap records one.
@@ -399,6 +399,18 @@ def question_labels(version: int) -> dict[str, str]:
     return QUESTION_LABELS.get(version, QUESTION_LABELS[QUESTIONS_VERSION])
 
 
+def yes_answers(answers: dict, version: int) -> list[tuple[str, str]]:
+    """(key, question) for each yes in one screening's answers, as it was asked.
+
+    In the order of the set `version`; a key that set does not name (written by
+    hand, say) comes after, under its key, rather than being hidden.
+    """
+    labels = question_labels(version)
+    asked = [(key, label) for key, label in labels.items() if answers.get(key)]
+    unnamed = [(key, key) for key, yes in answers.items() if yes and key not in labels]
+    return asked + unnamed
+
+
 class RedFlagScreeningQuerySet(SafetyRecordQuerySet):
     def for_user(self, user) -> RedFlagScreeningQuerySet:
         return self.filter(user=user)
@@ -434,15 +446,13 @@ class RedFlagScreeningQuerySet(SafetyRecordQuerySet):
     def answered_yes(self) -> list[tuple[str, str]]:
         """(key, question) for every question answered yes in any of these, once, in order.
 
-        Each in the words of the set it was answered in; keys in the current
-        set's order, then retired keys. One query.
+        Each in the words of the set it was answered in (yes_answers); keys in
+        the current set's order, then retired keys. One query.
         """
         found: dict[str, str] = {}
         for answers, version in self.values_list("answers", "questions_version"):
-            labels = question_labels(version)
-            for key, yes in answers.items():
-                if yes and key not in found:
-                    found[key] = labels.get(key, key)
+            for key, label in yes_answers(answers, version):
+                found.setdefault(key, label)
         order = [*URGENCY]
         return sorted(
             found.items(), key=lambda item: order.index(item[0]) if item[0] in order else len(order)
@@ -473,14 +483,14 @@ class RedFlagScreening(SafetyRecord):
 
     objects = RedFlagScreeningQuerySet.as_manager()
 
-    # Computed from the answers on every write (derive_fields).
+    # The answers and the two fields derive_fields computes from them on every write.
     ANSWER_FIELDS = ("answers", "any_yes", "lasting_yes")
 
     class Meta:
         ordering = ["-answered_at"]
         indexes = [
-            # A user's latest screening: read when the gate's columns on the user
-            # row are worked out again, and on the account page.
+            # A user's latest screenings: read when the gate's columns on the user
+            # row are worked out again, on the account page and on a shared record.
             models.Index(fields=["user", "-answered_at"], name="accounts_screening_latest"),
         ]
 
@@ -503,8 +513,7 @@ class RedFlagScreening(SafetyRecord):
     @property
     def flagged(self) -> list[str]:
         """The questions answered yes, in plain words, as they were asked."""
-        labels = question_labels(self.questions_version)
-        return [label for key, label in labels.items() if self.answers.get(key)]
+        return [label for _, label in yes_answers(self.answers, self.questions_version)]
 
 
 class ClinicianClearance(SafetyRecord):

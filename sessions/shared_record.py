@@ -97,7 +97,7 @@ def shared_record(user, *, display_name: str, include_notes: bool, include_safet
         "whose": "their",
     }
     if include_safety:
-        context["screenings"] = list(user.screenings.order_by("-answered_at")[:SAFETY_SCREENINGS])
+        context["screenings"] = list(user.screenings.latest_first()[:SAFETY_SCREENINGS])
         # From the gate's columns on the user row (no query): the latest "yes" to a
         # lasting fact, even one older than the screenings listed, and the latest
         # clinician's go-ahead the person recorded.

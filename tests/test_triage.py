@@ -320,6 +320,17 @@ def test_an_old_screening_is_shown_with_the_questions_it_asked(alice):
     assert [label for _, label in answered_yes] == old.flagged
 
 
+def test_a_yes_the_question_set_does_not_name_is_shown_not_hidden(alice):
+    odd = RedFlagScreening.objects.create(
+        user=alice,
+        answers={"fever_unwell": True, "written_by_hand": True, "night_pain": False},
+        questions_version=1,
+    )
+    assert odd.flagged == [QUESTION_LABELS[1]["fever_unwell"], "written_by_hand"]
+    answered_yes = RedFlagScreening.objects.filter(pk=odd.pk).answered_yes()
+    assert [label for _, label in answered_yes] == odd.flagged
+
+
 def test_a_coach_sets_the_emergency_number_in_admin(client, coach):
     client.force_login(coach)
     add = reverse("admin:safety_siteconfiguration_add")
