@@ -34,7 +34,7 @@ class UserAdmin(DjangoUserAdmin):
     ]
 
     def get_deleted_objects(self, objs, request):
-        # Acknowledgements and screenings cannot be deleted on their own, but
+        # Acknowledgements, screenings and clearances cannot be deleted on their own, but
         # they belong to the account: deleting it takes them (CASCADE).
         deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
         kept_with_account = {

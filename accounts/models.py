@@ -4,7 +4,7 @@ A `User` signs in with an email address. The row also carries the gate's
 inputs, computed from what they told us before training (the `safety` app's
 records): `refresh_safety_state` keeps them in step, and `safety.gate` reads
 them. This app imports `safety`; `safety` names the user model only through
-`settings.AUTH_USER_MODEL`.
+`settings.AUTH_USER_MODEL` or `get_user_model()`.
 """
 
 from __future__ import annotations
@@ -63,7 +63,7 @@ class User(AbstractUser):
     email = models.EmailField("email address", unique=True)
     # The safety gate runs on every guided screen. Its inputs live here, on
     # the row every signed-in request loads anyway, so checking it costs no
-    # query. The acknowledgement and screening tables remain the record;
+    # query. The acknowledgement, screening and clearance tables remain the record;
     # `refresh_safety_state` recomputes these from them on every write that
     # goes through their models or querysets (`safety.models.SafetyRecord`).
     # Every version they acknowledged, ascending: the gate asks whether the
@@ -175,8 +175,8 @@ class User(AbstractUser):
     def refresh_safety_state(self) -> None:
         """Write the computed gate state to the row and to this object (five queries).
 
-        The acknowledgement and screening models and querysets call it on every
-        write, so a request's own user object sees its change at once.
+        The safety records' models and querysets (acknowledgements, screenings,
+        clearances) call it on every write, so a request's own user object sees its change at once.
         """
         state = self.computed_safety_state()
         for field, value in state.items():
@@ -186,9 +186,10 @@ class User(AbstractUser):
     def delete_with_traces(self) -> None:
         """Delete the account, everything that belongs to it, and its sign-in records.
 
-        Acknowledgements, screenings, clearances and training sessions go with the user
-        (CASCADE). django-axes keeps sign-in attempts by email address, not by
-        foreign key, so those are deleted here by address.
+        Everything with a foreign key to the user goes with it (CASCADE): the
+        safety records, training sessions, preferences, progress and share links.
+        django-axes keeps sign-in attempts by email address, not by foreign key,
+        so those are deleted here by address.
         """
         with transaction.atomic():
             for model in (AccessAttempt, AccessFailureLog, AccessLog):

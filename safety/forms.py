@@ -60,7 +60,7 @@ class RedFlagScreeningForm(forms.Form):
     """One required yes/no question per red flag: nothing is assumed to be a no.
 
     The lasting facts are asked only when `ask_lasting` (see
-    SafetyStatus.asks_lasting_facts); their answers are then left out.
+    SafetyStatus.asks_lasting_facts); otherwise they are left out.
     """
 
     def __init__(self, *args, ask_lasting: bool = True, **kwargs):
