@@ -17,6 +17,7 @@ from protocols.forms import ExerciseVideoForm
 from protocols.models import Exercise, ExercisePhoto, ExerciseVideo, Protocol
 from protocols.uploads import photo_renditions
 from tests.conftest import tap_through
+from tests.library_helpers import make_protocol
 from tests.media_helpers import (
     MP4_HEAD,
     WEBM_HEAD,
@@ -386,3 +387,29 @@ def test_with_media_the_step_screen_costs_two_queries_more(
     # As tests/test_session_views.py counts, plus the exercise (with its video) and its photos.
     with django_assert_num_queries(4 + 2):
         signed_in.get(alice_session.get_absolute_url())
+
+
+# --- Moving an exercise or a circuit takes its media's flag with it ---------------
+
+
+def test_an_exercise_moved_to_another_protocol_takes_its_coach_media_flag(
+    sweep, _temporary_media_root
+):
+    add_photo(sweep)
+    other = make_protocol("other")
+    sweep.circuit, sweep.position, sweep.label = other.circuits.get(), 9, "1z"
+    sweep.save()
+    assert Protocol.objects.get(pk=other.pk).has_coach_media
+    assert not Protocol.objects.get(slug="lower-back-relief").has_coach_media
+
+
+def test_a_circuit_moved_to_another_protocol_takes_its_coach_media_flag(
+    sweep, _temporary_media_root
+):
+    add_photo(sweep)
+    other = make_protocol("other")
+    circuit = sweep.circuit
+    circuit.protocol, circuit.number = other, 9
+    circuit.save()
+    assert Protocol.objects.get(pk=other.pk).has_coach_media
+    assert not Protocol.objects.get(slug="lower-back-relief").has_coach_media

@@ -79,7 +79,8 @@ class ProtocolQuerySet(models.QuerySet):
     def refresh_has_coach_media(self) -> int:
         """Set `has_coach_media` from what is stored now (one UPDATE).
 
-        Called by the photo and video models when they change: see `Protocol.has_coach_media`.
+        Called by the photo and video models when they change, and by a circuit or an
+        exercise that moves to another protocol: see `Protocol.has_coach_media`.
         """
         return self.update(has_coach_media=_has_coach_media())
 
@@ -209,7 +210,7 @@ class Circuit(models.Model):
     protocol = models.ForeignKey(Protocol, on_delete=models.CASCADE, related_name="circuits")
     number = models.PositiveSmallIntegerField(
         validators=[MinValueValidator(1), MaxValueValidator(MAX_CIRCUITS)],
-        help_text="Circuits are done in this order: 1, 2, 3… (10 at most).",
+        help_text=f"Circuits are done in this order: 1, 2, 3… ({MAX_CIRCUITS} at most).",
     )
     focus = models.CharField(max_length=200, blank=True, help_text="What this circuit works on.")
     rounds = models.PositiveSmallIntegerField(
@@ -235,6 +236,18 @@ class Circuit(models.Model):
     def __str__(self) -> str:
         return f"Circuit {self.number}"
 
+    def save(self, *args, **kwargs) -> None:
+        """Save; moved to another protocol, both protocols' `has_coach_media` follow."""
+        with transaction.atomic():
+            was_in = None  # where it was stored, if it was
+            if self.pk is not None:
+                was_in = (
+                    Circuit.objects.filter(pk=self.pk).values_list("protocol", flat=True).first()
+                )
+            super().save(*args, **kwargs)
+            if was_in is not None and was_in != self.protocol_id:
+                Protocol.objects.filter(pk__in=[was_in, self.protocol_id]).refresh_has_coach_media()
+
     def natural_key(self) -> tuple:
         return (*self.protocol.natural_key(), self.number)
 
@@ -252,7 +265,7 @@ class Exercise(models.Model):
     circuit = models.ForeignKey(Circuit, on_delete=models.CASCADE, related_name="exercises")
     position = models.PositiveSmallIntegerField(
         validators=[MinValueValidator(1), MaxValueValidator(MAX_EXERCISES_PER_CIRCUIT)],
-        help_text="Order within the circuit: 1, 2, 3… (10 at most).",
+        help_text=f"Order within the circuit: 1, 2, 3… ({MAX_EXERCISES_PER_CIRCUIT} at most).",
     )
     label = models.CharField(max_length=4, help_text="As the protocol numbers it, e.g. 1a.")
     name = models.CharField(max_length=120)
@@ -326,6 +339,20 @@ class Exercise(models.Model):
 
     def __str__(self) -> str:
         return f"{self.label} {self.name}"
+
+    def save(self, *args, **kwargs) -> None:
+        """Save; moved to another circuit, both protocols' `has_coach_media` follow."""
+        with transaction.atomic():
+            was_in = None  # where it was stored, if it was
+            if self.pk is not None:
+                was_in = (
+                    Exercise.objects.filter(pk=self.pk).values_list("circuit", flat=True).first()
+                )
+            super().save(*args, **kwargs)
+            if was_in is not None and was_in != self.circuit_id:
+                Protocol.objects.filter(
+                    circuits__in=[was_in, self.circuit_id]
+                ).refresh_has_coach_media()
 
     def get_absolute_url(self) -> str:
         return reverse("protocols:exercise", args=[self.slug])

@@ -5,8 +5,11 @@ whole history: each user's progress summary (from their sessions and rounds),
 the safety gate's inputs on the user row (from their disclaimer
 acknowledgements and safety-question answers), and each protocol's
 `has_coach_media` (from its exercises' photos and videos). The models keep them in step
-through every ORM path; a raw SQL edit, a restore of part of a backup or a
-bug could still leave them behind, and this command finds out.
+on every write through them (a protocol's flag when a photo or video changes,
+or an exercise or circuit moves; media protect their exercise from deletion). A
+queryset `update()` that moves an exercise or circuit, a raw SQL edit, a restore
+of part of a backup or a bug could still leave them behind, and this command
+finds out.
 
     python manage.py check_derived_data          # report; exit status 1 on drift
     python manage.py check_derived_data --fix    # and recompute what drifted
