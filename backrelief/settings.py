@@ -535,7 +535,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "filters": {
         "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
-        # Feed tokens and reset links in a message ("Not Found: /history/calendar/…").
+        # Secret URLs in a message ("Not Found: /history/calendar/…"): calendar feeds,
+        # password resets, sign-up and share links.
         "redact_paths": {"()": "ops.redaction.RedactPaths"},
         "as_one_line_warning": {"()": "ops.redaction.AsOneLineWarning"},
     },

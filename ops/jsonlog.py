@@ -1,8 +1,9 @@
 """One JSON object per log line, for Django's and gunicorn's logs on stdout.
 
 Imported by gunicorn.conf.py before Django is set up, so it uses only the
-standard library. A log collector reads every line as a record: the message,
-its level and logger, and what is known about the request.
+standard library and ops.redaction (which adds gunicorn). A log collector
+reads every line as a record: the message, its level and logger, and what is
+known about the request.
 """
 
 from __future__ import annotations

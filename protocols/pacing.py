@@ -10,7 +10,7 @@ A timed hold (`Measure.SECONDS`) is one "hold" prompt a side, as long as
 the hold; an exercise done once (`PerSide.ONCE`) has no side at all.
 
 Sides are "first" and "other", never left and right: the person starts with
-their easier side (the product brief), which only they know. The words say so once,
+their easier side, which only they know. The words say so once,
 in the get-ready prompt.
 """
 

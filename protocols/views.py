@@ -7,7 +7,7 @@ from .models import CoachMedia, Exercise, Protocol
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    """The featured protocol, as before there were several; a link to the others if any."""
+    """The featured protocol, and a link to the others if there are any."""
     protocol = Protocol.objects.with_exercises().featured()
     context = _protocol_context(protocol) | {"disclaimer": site_rows_for(request.user).disclaimer}
     return render(request, "protocols/home.html", context)

@@ -41,7 +41,7 @@ def _get_session_for_user(request: HttpRequest, session_id: int, *related: str) 
 
 @safety_gate_required
 def start(request: HttpRequest) -> HttpResponse:
-    """Start the featured default: with one published protocol, exactly as before."""
+    """Start the featured protocol (with one published, the only one)."""
     return _start(request, Protocol.objects.with_exercises().featured())
 
 
@@ -109,7 +109,7 @@ def _start(request: HttpRequest, protocol: Protocol | None, preview: bool = Fals
             "overview": overview,
             "protocol": protocol,
             "preview": preview,
-            # With one published protocol the page stays as it was: no name, no choice.
+            # With one published protocol the page names none and offers no choice.
             "name_protocol": getattr(protocol, "published_total", 2) > 1,
         },
     )

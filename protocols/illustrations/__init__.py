@@ -1,9 +1,9 @@
 """Built-in illustrations of the seeded exercises, drawn from poses by our own code.
 
 `illustration_svg(slug)` is the markup for a page, or "" for an exercise
-without one (a coach's own exercise). Drawing one takes milliseconds and is a
-pure function of code (the poses in poses.py), so each is drawn once per
-process and kept; only the seven known slugs are ever kept.
+without one (a coach's own exercise). Drawing one is a pure function of code
+(the poses in poses.py), so each is drawn once per process and kept; only the
+seven known slugs are ever kept.
 """
 
 from __future__ import annotations
