@@ -22,6 +22,7 @@ from django.utils.safestring import SafeString
 WIDTH = 320
 LEFT, RIGHT, TOP, BOTTOM = 28, 10, 18, 26
 PAIN_MAX = 10
+PAIN_CHART_SESSIONS = 30  # the latest sessions the pain chart shows
 MARK = 6  # side of the square that marks pain after a session
 
 

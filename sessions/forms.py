@@ -2,6 +2,7 @@ import functools
 import zoneinfo
 
 from django import forms
+from django.conf import settings
 
 from .models import NOTES_MAX_LENGTH, TrainingPreferences, Weekday
 
@@ -90,14 +91,16 @@ def known_time_zones() -> frozenset[str]:
 
 @functools.cache
 def time_zone_choices() -> list:
-    """Grouped by region for the select: ("Europe", [("Europe/London", "Europe/London"), …])."""
+    """Grouped by region for the select: ("Europe", [("Europe/London", "Europe/London"), …]).
+
+    UTC comes first; the form puts the blank choice (the site's own zone) above it.
+    """
     regions: dict[str, list[tuple[str, str]]] = {}
     for name in sorted(known_time_zones()):
         region, _, place = name.partition("/")
         if place and region not in {"Etc", "SystemV"}:
             regions.setdefault(region, []).append((name, name.replace("_", " ")))
     return [
-        ("", "Not chosen: UTC"),
         ("UTC", "UTC"),
         *((region, places) for region, places in sorted(regions.items())),
     ]
@@ -156,7 +159,8 @@ class PreferencesForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        choices = time_zone_choices()
+        # Unchosen, times are shown in the site's zone (TrainingPreferences.zone).
+        choices = [("", f"Not chosen: {settings.TIME_ZONE}"), *time_zone_choices()]
         chosen = self.instance.time_zone
         if chosen and chosen != "UTC" and chosen.partition("/")[0] not in dict(choices[2:]):
             # An old-style name (say "GB") the list leaves out: keep it selectable.

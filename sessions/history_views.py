@@ -20,14 +20,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from .charts import history_charts
+from .charts import PAIN_CHART_SESSIONS, history_charts
 from .forms import PreferencesForm, PrintPeriodForm, ProtocolFilterForm
 from .models import ProgressSummary, TrainingPreferences, TrainingSession
 from .progress import Progress
 from .time_zone import chosen_time_zone, remember_time_zone
 
 SESSIONS_PER_PAGE = 20
-PAIN_CHART_SESSIONS = 30
 # Rows fetched from the database at a time, and lines sent to the client at a time.
 EXPORT_CHUNK_ROWS = 2000
 CSV_LINES_PER_CHUNK = 200
@@ -41,10 +40,6 @@ def _get_session_for_user(request: HttpRequest, session_id: int) -> TrainingSess
         TrainingSession.objects.for_user(request.user).for_history().select_related("protocol"),
         pk=session_id,
     )
-
-
-def _recent_pain(user) -> list[TrainingSession]:
-    return TrainingSession.objects.for_user(user).recent_pain(PAIN_CHART_SESSIONS)
 
 
 @login_required
@@ -165,8 +160,9 @@ def print_summary(request: HttpRequest) -> HttpResponse:
     period = PrintPeriodForm(request.GET)
     weeks_back = period.weeks_back()
     today = timezone.localdate()
-    progress = ProgressSummary.progress_for(request.user, today)
-    sessions = TrainingSession.objects.for_user(request.user).for_history()
+    progress = Progress.from_summary(ProgressSummary.for_user(request.user), today)
+    mine = TrainingSession.objects.for_user(request.user)
+    sessions = mine.for_history()
     since = None
     if weeks_back is not None:
         since = today - timedelta(weeks=weeks_back)
@@ -181,7 +177,7 @@ def print_summary(request: HttpRequest) -> HttpResponse:
             "period": period,
             "today": today,
             "time_zone_name": timezone.get_current_timezone_name(),
-            **history_charts(progress.weeks, _recent_pain(request.user)[::-1]),
+            **history_charts(progress.weeks, mine.recent_pain(PAIN_CHART_SESSIONS)[::-1]),
         },
     )
 

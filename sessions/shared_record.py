@@ -19,17 +19,16 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Count, Max, Min
 from django.utils import timezone
 
-from .charts import history_charts
-from .models import ProgressSummary, TrainingPreferences, TrainingSession
+from .charts import PAIN_CHART_SESSIONS, history_charts
+from .models import TrainingSession
 from .progress import Progress
 
 RECENT_SESSIONS = 20
-PAIN_CHART_SESSIONS = 30  # as on the history page
 SAFETY_SCREENINGS = 10
 
 
-def _one_to_one(user, name: str, model):
-    """The user's row of `model` as select_related loaded it (None if they have none).
+def _one_to_one(user, name: str):
+    """The user's one-to-one row `name` as select_related loaded it (None if they have none).
 
     Without select_related this costs one query."""
     try:
@@ -55,8 +54,8 @@ def shared_record(user, *, display_name: str, include_notes: bool, include_safet
     Call it inside the person's zone (`timezone.override(record_zone(user))`).
     """
     today = timezone.localdate()
-    summary = _one_to_one(user, "progress_summary", ProgressSummary)
-    prefs = _one_to_one(user, "training_preferences", TrainingPreferences)
+    summary = _one_to_one(user, "progress_summary")
+    prefs = _one_to_one(user, "training_preferences")
     progress = Progress.from_summary(summary, today)
     weekdays = prefs.weekdays if prefs else []
     planned = len(weekdays) or None
@@ -108,5 +107,5 @@ def shared_record(user, *, display_name: str, include_notes: bool, include_safet
 
 def record_zone(user):
     """The person's own time zone, from the settings select_related loaded."""
-    prefs = _one_to_one(user, "training_preferences", TrainingPreferences)
+    prefs = _one_to_one(user, "training_preferences")
     return prefs.zone if prefs else timezone.get_default_timezone()

@@ -3,6 +3,7 @@
 from django import forms
 
 from .models import ShareLink
+from .models.sharing import LABEL_MAX_LENGTH
 
 
 class ShareOptionsForm(forms.Form):
@@ -10,7 +11,7 @@ class ShareOptionsForm(forms.Form):
 
     display_name = forms.CharField(
         label="Name to show on it",
-        max_length=80,
+        max_length=LABEL_MAX_LENGTH,
         help_text="Your practitioner sees this name, never your email address.",
         error_messages={"required": "Type the name your practitioner knows you by."},
     )
@@ -40,7 +41,7 @@ class ShareLinkForm(ShareOptionsForm):
 
     label = forms.CharField(
         label="Who is it for?",
-        max_length=80,
+        max_length=LABEL_MAX_LENGTH,
         help_text='A label for your own list, e.g. "physio, March".',
         error_messages={"required": 'Give it a label, e.g. "physio, March".'},
     )

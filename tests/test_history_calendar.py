@@ -49,6 +49,11 @@ def test_settings_start_from_defaults_without_saving_anything(signed_in, alice):
     assert not TrainingPreferences.objects.exists()
 
 
+def test_an_unchosen_zone_is_named_as_the_site_s_own(signed_in, settings):
+    settings.TIME_ZONE = "Europe/London"
+    assert "Not chosen: Europe/London" in signed_in.get(SETTINGS).content.decode()
+
+
 def test_saving_days_time_and_zone(signed_in, alice):
     response = signed_in.post(
         SETTINGS,

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
 
-from ..progress import Progress, first_week_shown, runs
+from ..progress import first_week_shown, runs
 
 
 class ProgressSummary(models.Model):
@@ -51,11 +51,6 @@ class ProgressSummary(models.Model):
 
     def __str__(self) -> str:
         return f"Progress of {self.user_id}"
-
-    @classmethod
-    def progress_for(cls, user, today: date) -> Progress:
-        """Progress as of `today` (in the user's zone): one row, however long the history."""
-        return Progress.from_summary(cls.for_user(user), today)
 
     @classmethod
     def for_user(cls, user) -> ProgressSummary | None:

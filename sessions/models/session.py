@@ -613,7 +613,7 @@ class CompletedRoundQuerySet(models.QuerySet):
 
     def delete(self):
         user_ids = set(
-            self.exclude(session__status="in_progress")
+            self.exclude(session__status=TrainingSession.Status.IN_PROGRESS)
             .exclude(session__preview=True)
             .values_list("session__user_id", flat=True)
         )
