@@ -15,6 +15,7 @@ from safety.models import RedFlagScreening, site_rows_for
 
 from . import throttles
 from .forms import (
+    SIGNUP_LINK_HOURS,
     ChoosePasswordForm,
     DeleteAccountForm,
     SignUpForm,
@@ -38,7 +39,8 @@ def signup(request: HttpRequest) -> HttpResponse:
 
 def signup_sent(request: HttpRequest) -> HttpResponse:
     # In development mail goes to the console: say where to find the link.
-    return render(request, "accounts/signup_sent.html", {"show_console_hint": settings.DEBUG})
+    context = {"show_console_hint": settings.DEBUG, "hours": SIGNUP_LINK_HOURS}
+    return render(request, "accounts/signup_sent.html", context)
 
 
 # A server error mails the request's POST data to ADMINS: never the passwords.
@@ -72,7 +74,8 @@ def signup_complete(request: HttpRequest, token: str) -> HttpResponse:
 
 def _signup_link_problem(request: HttpRequest, problem: str) -> HttpResponse:
     """A sign-up link that cannot be used: "expired", "invalid", or "taken" (log in)."""
-    return render(request, "accounts/signup_link.html", {"problem": problem})
+    context = {"problem": problem, "hours": SIGNUP_LINK_HOURS}
+    return render(request, "accounts/signup_link.html", context)
 
 
 @require_POST

@@ -55,7 +55,8 @@ def test_an_address_gets_a_link_and_no_account_yet(client, db):
 
     assert response.status_code == 302
     assert response["Location"] == SENT
-    assert "Check your email" in client.get(SENT).content.decode()
+    sent = client.get(SENT).content.decode()
+    assert "Check your email" in sent and "The link works for 24 hours." in sent
     (message,) = mail.outbox
     assert message.to == ["carol@example.com"]
     assert message.subject == "Finish signing up to Back Relief"
@@ -161,7 +162,7 @@ def test_an_expired_link_says_so(client, db):
     assert response.status_code == 200
     content = response.content.decode()
     assert "This link no longer works" in content
-    assert "work for a day" in content
+    assert "work for 24 hours, and this one is older" in content
     assert not User.objects.exists()
 
 
