@@ -19,6 +19,8 @@ from django.utils import dateformat, timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
+from backrelief.svg import svg_number as _n
+
 WIDTH = 320
 LEFT, RIGHT, TOP, BOTTOM = 28, 10, 18, 26
 PAIN_MAX = 10
@@ -30,11 +32,6 @@ def _tenth(value: float) -> float:
     return round(value, 1)
 
 
-def _n(value: float) -> str:
-    """A coordinate as SVG wants it: "12.5", "40", never "12,5" or "4e+01"."""
-    return f"{value:.1f}".removesuffix(".0")
-
-
 @dataclass(frozen=True)
 class Gridline:
     y: float
@@ -43,7 +40,11 @@ class Gridline:
     @property
     def attrs(self) -> SafeString:
         return format_html(
-            'x1="{}" x2="{}" y1="{}" y2="{}"', LEFT, WIDTH - RIGHT, _n(self.y), _n(self.y)
+            'x1="{}" x2="{}" y1="{}" y2="{}"',
+            LEFT,
+            WIDTH - RIGHT,
+            _n(self.y),
+            _n(self.y),
         )
 
     @property

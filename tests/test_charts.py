@@ -2,8 +2,10 @@
 
 import itertools
 
+import pytest
 from django.utils import translation
 
+from backrelief.svg import svg_number
 from sessions.charts import BOTTOM, LEFT, RIGHT, TOP, WIDTH, bar_chart, pain_chart
 
 
@@ -90,3 +92,11 @@ def test_coordinates_are_written_with_a_decimal_point_in_every_language():
     assert "," not in attrs
     assert 'cx="28"' in attrs
     assert 'r="3.5"' in attrs
+
+
+@pytest.mark.parametrize(
+    ("value", "written"),
+    [(12.5, "12.5"), (40.0, "40"), (40, "40"), (-0.04, "0"), (1e-7, "0"), (-3.25, "-3.2")],
+)
+def test_svg_numbers_are_written_one_way_for_charts_and_illustrations(value, written):
+    assert svg_number(value) == written

@@ -12,6 +12,8 @@ import html
 import itertools
 import math
 
+from backrelief.svg import svg_number as _n
+
 from .figure import BODY, SEGMENTS, Pose, blend, joints, length, relative_angles
 from .poses import Illustration
 
@@ -35,11 +37,6 @@ LIMB_OF = {
 _CHILDREN: dict[str | None, list[str]] = {}
 for _segment, (_parent, _) in SEGMENTS.items():
     _CHILDREN.setdefault(_parent, []).append(_segment)
-
-
-def _n(value: float) -> str:
-    text = f"{value:.1f}".rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
 
 
 def _ease(t: float) -> float:
