@@ -34,19 +34,12 @@ DEFAULT_SECONDS_PER_REP = 3
 
 
 class PerSide(models.TextChoices):
-    """How the reps of one round are repeated: the multiplier is in `sides`."""
+    """How the reps of one round are repeated (pacing_plan lays out the sets)."""
 
     EACH_SIDE = "each_side", "each side"
     EACH_LEG = "each_leg", "each leg"
     EACH_WAY_EACH_LEG = "each_way_each_leg", "each way on each leg"
     ONCE = "once", "once (not by side)"
-
-    @property
-    def sides(self) -> int:
-        # "Each way on each leg": both directions, then both again on the other leg.
-        if self is PerSide.ONCE:
-            return 1
-        return 4 if self is PerSide.EACH_WAY_EACH_LEG else 2
 
 
 class Measure(models.TextChoices):

@@ -103,5 +103,5 @@ def test_the_protocol_admin_form_with_any_status(library, status, featured, name
     url = reverse("admin:protocols_protocol_change", args=[empty.pk])
     checked(library["coach"].post(url, data))
     empty.refresh_from_db()
-    assert not empty.is_published, "nothing in it: never published"
+    assert empty.status != Protocol.Status.PUBLISHED, "nothing in it: never published"
     assert Protocol.objects.filter(is_featured=True).count() <= 1

@@ -117,7 +117,7 @@ def test_a_fresh_database_migrates_with_no_protocol_and_the_seed_is_featured(db)
     assert not Protocol.objects.exists()
     call_command("seed_protocol", stdout=io.StringIO())
     seeded = Protocol.objects.get()
-    assert seeded.is_published and seeded.is_featured
+    assert seeded.status == Protocol.Status.PUBLISHED and seeded.is_featured
     assert Protocol.objects.featured() == seeded
 
 

@@ -1,6 +1,7 @@
 """The order of a session's steps and where its rests fall."""
 
 from protocols.models import Exercise, PerSide, Protocol
+from protocols.pacing import pacing_plan
 
 
 def _steps(protocol):
@@ -64,5 +65,10 @@ def test_prescriptions_read_as_plain_words(protocol):
 
 
 def test_each_way_on_each_leg_counts_four_sets_of_reps():
-    assert PerSide.EACH_WAY_EACH_LEG.sides == 4
-    assert PerSide.EACH_SIDE.sides == PerSide.EACH_LEG.sides == 2
+    def sets(per_side: PerSide) -> int:
+        prompts = pacing_plan(reps=3, per_side=per_side, seconds_per_rep=3, get_ready_seconds=5)
+        return sum(1 for prompt in prompts if prompt.kind == "rep") // 3
+
+    assert sets(PerSide.EACH_WAY_EACH_LEG) == 4
+    assert sets(PerSide.EACH_SIDE) == sets(PerSide.EACH_LEG) == 2
+    assert sets(PerSide.ONCE) == 1

@@ -43,9 +43,9 @@ def _ease(t: float) -> float:
     return t * t * (3 - 2 * t)
 
 
-def animation_poses(illustration: Illustration, steps: int | None = None) -> list[Pose]:
+def animation_poses(illustration: Illustration) -> list[Pose]:
     """The keyframes of `sequence`, with poses blended between them."""
-    sequence = illustration.sequence[: (steps + 1) if steps else None]
+    sequence = illustration.sequence
     poses = [illustration.frames[sequence[0]]]
     for start, end in itertools.pairwise(sequence):
         a, b = illustration.frames[start], illustration.frames[end]

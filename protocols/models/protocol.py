@@ -162,10 +162,6 @@ class Protocol(models.Model):
         return Exercise.objects.filter(circuit__protocol=self, is_active=True).exists()
 
     @property
-    def is_published(self) -> bool:
-        return self.status == self.Status.PUBLISHED
-
-    @property
     def is_draft(self) -> bool:
         return self.status == self.Status.DRAFT
 
